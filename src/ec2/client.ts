@@ -1,0 +1,319 @@
+/**
+ * The EC2 client: parameters in, typed answers out. It signs with aws4fetch,
+ * sends through an injected `fetch`, and owns the one retry policy and the
+ * deadline for every call.
+ *
+ * @module
+ */
+import { AwsClient } from "aws4fetch";
+import { ec2Endpoint } from "./endpoints.ts";
+import { Ec2Error, Ec2TransportError } from "./errors.ts";
+import { encodeQuery, type QueryParams } from "./query.ts";
+import type { InstancePage } from "./types.ts";
+import {
+  readDescribeInstances,
+  readError,
+  readReturn,
+  readStateChanges,
+  type ReturnResult,
+  type StateChangeResult,
+} from "./xml.ts";
+
+/** How long all attempts of one operation may take together, by default. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Attempts per call, as the AWS SDKs' standard retry mode. */
+export const MAX_ATTEMPTS = 3;
+const BASE_DELAY_MS = 100;
+const MAX_DELAY_MS = 2_000;
+const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+
+/**
+ * Codes that mean EC2 turned the request away before acting on it, so sending
+ * it again is safe even for a call that must not run twice.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+ */
+const THROTTLING_CODES = new Set([
+  "RequestLimitExceeded",
+  "Throttling",
+  "ThrottlingException",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "TooManyRequestsException",
+  "Unavailable",
+  "ServiceUnavailable",
+]);
+const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
+
+/** AWS credentials for signing. */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Options of {@linkcode Ec2Client}. */
+export interface Ec2ClientOptions {
+  credentials: AwsCredentials;
+  /** Where requests go; the global `fetch` when absent. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** An endpoint for every region (`AWS_ENDPOINT_URL_EC2`); the partition's otherwise. */
+  endpoint?: string;
+  /** Deadline for a call made without a signal. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
+  timeoutMs?: number;
+  /** Jitter source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** Signing clock. Default: the current time. */
+  now?: () => Date;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts every attempt; its abort counts as the deadline passing. */
+  signal?: AbortSignal;
+  /** Filled in as the call runs: attempts made, EC2's request id. */
+  trace?: CallTrace;
+}
+
+/** What one call did, for logs and audit. */
+export interface CallTrace {
+  attempts: number;
+  requestId: string | null;
+}
+
+/** Filters of DescribeInstances: name to accepted values. */
+export type InstanceFilters = Record<string, readonly string[]>;
+
+/** Options of {@linkcode Ec2Client.describeInstances}. */
+export interface DescribeOptions extends CallOptions {
+  instanceIds?: readonly string[];
+  filters?: InstanceFilters;
+  /** 5–1000; EC2 refuses it together with `instanceIds`. */
+  maxResults?: number;
+  nextToken?: string;
+}
+
+/** Options of {@linkcode Ec2Client.stopInstances}. */
+export interface StopOptions extends CallOptions {
+  hibernate?: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+/** Options of state changes that take only a dry-run flag. */
+export interface DryRunOptions extends CallOptions {
+  dryRun?: boolean;
+}
+
+/** A signed, retrying client for the EC2 Query API. */
+export class Ec2Client {
+  readonly #aws: AwsClient;
+  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #endpoint: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #random: () => number;
+  readonly #now: (() => Date) | undefined;
+
+  constructor(options: Ec2ClientOptions) {
+    const { accessKeyId, secretAccessKey, sessionToken } = options.credentials;
+    if (!accessKeyId || !secretAccessKey) {
+      throw new TypeError("Cannot create EC2 client: credentials are incomplete");
+    }
+    // aws4fetch's own retries are off: this client owns the one retry policy.
+    this.#aws = new AwsClient({
+      accessKeyId,
+      secretAccessKey,
+      sessionToken: sessionToken || undefined,
+      service: "ec2",
+      retries: 0,
+    });
+    this.#fetch = options.fetch ?? ((request) => fetch(request));
+    this.#endpoint = options.endpoint;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#random = options.random ?? Math.random;
+    this.#now = options.now;
+  }
+
+  /** One page of DescribeInstances. */
+  async describeInstances(
+    region: string,
+    options: DescribeOptions = {},
+  ): Promise<InstancePage> {
+    const filters = Object.entries(options.filters ?? {}).map((
+      [name, values],
+    ) => ({ Name: name, Value: values }));
+    const xml = await this.#call(region, "DescribeInstances", {
+      InstanceId: options.instanceIds,
+      Filter: filters,
+      MaxResults: options.maxResults,
+      NextToken: options.nextToken,
+    }, options);
+    return readDescribeInstances(xml);
+  }
+
+  /** StartInstances: the instances go to `pending`, or stay `running`. */
+  async startInstances(
+    region: string,
+    instanceIds: readonly string[],
+    options: DryRunOptions = {},
+  ): Promise<StateChangeResult> {
+    const xml = await this.#call(region, "StartInstances", {
+      InstanceId: instanceIds,
+      DryRun: options.dryRun || undefined,
+    }, options);
+    return readStateChanges("StartInstances", xml);
+  }
+
+  /** StopInstances: the instances go to `stopping`, or stay `stopped`. */
+  async stopInstances(
+    region: string,
+    instanceIds: readonly string[],
+    options: StopOptions = {},
+  ): Promise<StateChangeResult> {
+    const xml = await this.#call(region, "StopInstances", {
+      InstanceId: instanceIds,
+      Hibernate: options.hibernate || undefined,
+      Force: options.force || undefined,
+      DryRun: options.dryRun || undefined,
+    }, options);
+    return readStateChanges("StopInstances", xml);
+  }
+
+  /**
+   * RebootInstances. It has no client token, so an attempt whose outcome is
+   * unknown is never repeated: the box would reboot twice.
+   */
+  async rebootInstances(
+    region: string,
+    instanceIds: readonly string[],
+    options: DryRunOptions = {},
+  ): Promise<ReturnResult> {
+    const xml = await this.#call(region, "RebootInstances", {
+      InstanceId: instanceIds,
+      DryRun: options.dryRun || undefined,
+    }, { ...options, repeatable: false });
+    return readReturn("RebootInstances", xml);
+  }
+
+  /** CreateTags: sets (or overwrites) each tag on each resource. */
+  async createTags(
+    region: string,
+    resourceIds: readonly string[],
+    tags: Readonly<Record<string, string>>,
+    options: CallOptions = {},
+  ): Promise<ReturnResult> {
+    const xml = await this.#call(region, "CreateTags", {
+      ResourceId: resourceIds,
+      Tag: Object.entries(tags).map(([key, value]) => ({ Key: key, Value: value })),
+    }, options);
+    return readReturn("CreateTags", xml);
+  }
+
+  /**
+   * DeleteTags for the named keys. An empty list is refused here: EC2 would
+   * read it as "delete every tag".
+   */
+  async deleteTags(
+    region: string,
+    resourceIds: readonly string[],
+    tagKeys: readonly string[],
+    options: CallOptions = {},
+  ): Promise<ReturnResult> {
+    if (tagKeys.length === 0) {
+      throw new RangeError("Cannot delete tags: no tag key given");
+    }
+    const xml = await this.#call(region, "DeleteTags", {
+      ResourceId: resourceIds,
+      Tag: tagKeys.map((key) => ({ Key: key })),
+    }, options);
+    return readReturn("DeleteTags", xml);
+  }
+
+  async #call(
+    region: string,
+    action: string,
+    params: QueryParams,
+    options: CallOptions & { repeatable?: boolean },
+  ): Promise<string> {
+    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs);
+    const trace = options.trace ?? { attempts: 0, requestId: null };
+    const body = encodeQuery(action, params);
+    const url = ec2Endpoint(region, this.#endpoint);
+    for (let attempt = 1;; attempt++) {
+      trace.attempts = attempt;
+      const outcome = await this.#attempt(region, url, body, signal);
+      if (typeof outcome === "string") return outcome;
+      if (outcome instanceof Ec2Error) trace.requestId = outcome.requestId;
+      if (
+        attempt >= MAX_ATTEMPTS ||
+        !isRetryable(outcome, options.repeatable ?? true)
+      ) {
+        throw outcome;
+      }
+      await this.#backoff(attempt, signal);
+    }
+  }
+
+  /** One signed exchange: the body of a 2xx answer, or what went wrong. */
+  async #attempt(
+    region: string,
+    url: string,
+    body: string,
+    signal: AbortSignal,
+  ): Promise<string | Ec2Error | Ec2TransportError> {
+    const datetime = this.#now?.().toISOString().replace(/[:-]|\.\d{3}/g, "");
+    const request = await this.#aws.sign(url, {
+      method: "POST",
+      headers: { "content-type": FORM_CONTENT_TYPE },
+      body,
+      signal,
+      aws: { region, service: "ec2", datetime },
+    });
+    try {
+      const response = await this.#fetch(request);
+      // Read every body, failed ones too: an unread body holds the connection.
+      const text = await response.text();
+      return response.ok ? text : readError(text, response.status);
+    } catch (cause) {
+      if (signal.aborted) {
+        throw new Ec2TransportError("timeout", "EC2 did not answer in time", {
+          cause,
+        });
+      }
+      if (cause instanceof Ec2TransportError) throw cause;
+      return new Ec2TransportError("network", "Cannot reach EC2", { cause });
+    }
+  }
+
+  /** Exponential backoff with full jitter, cut short by the deadline. */
+  #backoff(attempt: number, signal: AbortSignal): Promise<void> {
+    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+    const delay = Math.floor(this.#random() * ceiling);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new Ec2TransportError("timeout", "EC2 did not answer in time"));
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      }, delay);
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}
+
+/**
+ * Whether another attempt may help. Calls that must not run twice are
+ * repeated only when EC2 says it turned the request away unprocessed.
+ */
+function isRetryable(
+  error: Ec2Error | Ec2TransportError,
+  repeatable: boolean,
+): boolean {
+  if (error instanceof Ec2Error && THROTTLING_CODES.has(error.code)) return true;
+  if (!repeatable) return false;
+  if (error instanceof Ec2Error) return RETRYABLE_STATUSES.has(error.status);
+  return error.failure === "network" ||
+    (error.status !== null && RETRYABLE_STATUSES.has(error.status));
+}

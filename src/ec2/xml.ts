@@ -1,0 +1,187 @@
+/**
+ * EC2's XML answers turned into typed objects. This module owns the one
+ * configured parser; no raw parser output leaves it.
+ *
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/Query-Requests.html
+ * @module
+ */
+import { XMLParser } from "fast-xml-parser";
+import { Ec2Error, Ec2TransportError } from "./errors.ts";
+import type { Instance, InstancePage, StateChange } from "./types.ts";
+
+type Node = Record<string, unknown>;
+
+const PARSER = new XMLParser({
+  ignoreAttributes: true,
+  // The default turns "007" into 7 and account 012345678901 into 12345678901.
+  parseTagValue: false,
+  // Tag values may start or end with spaces; keep them as EC2 sent them.
+  trimValues: false,
+  // A single <item> would otherwise come back as an object, several as an array.
+  isArray: (name) => name === "item" || name === "Error",
+  // Decodes numeric character references (&#233;) besides the XML five.
+  htmlEntities: true,
+});
+
+/** The answer of a call whose result is `<return>true</return>`. */
+export interface ReturnResult {
+  requestId: string | null;
+}
+
+/** The answer of StartInstances or StopInstances. */
+export interface StateChangeResult {
+  requestId: string | null;
+  changes: StateChange[];
+}
+
+/** Reads a DescribeInstances answer: every instance of every reservation. */
+export function readDescribeInstances(xml: string): InstancePage {
+  const root = parseRoot(xml, "DescribeInstancesResponse");
+  const instances = items(root.reservationSet)
+    .flatMap((reservation) => items(reservation.instancesSet))
+    .map(readInstance);
+  return {
+    requestId: text(root.requestId),
+    instances,
+    nextToken: text(root.nextToken) || null,
+  };
+}
+
+/** Reads a StartInstances or StopInstances answer. */
+export function readStateChanges(action: string, xml: string): StateChangeResult {
+  const root = parseRoot(xml, `${action}Response`);
+  const changes = items(root.instancesSet).map((item) => ({
+    instanceId: text(item.instanceId) ?? "",
+    currentState: text(child(item, "currentState").name) ?? "",
+    previousState: text(child(item, "previousState").name) ?? "",
+  }));
+  return { requestId: text(root.requestId), changes };
+}
+
+/** Reads the `<return>true</return>` answer of RebootInstances, CreateTags, DeleteTags. */
+export function readReturn(action: string, xml: string): ReturnResult {
+  const root = parseRoot(xml, `${action}Response`);
+  if (text(root.return) !== "true") {
+    throw new Ec2TransportError(
+      "protocol",
+      `Cannot parse EC2 response: ${action} did not return "true"`,
+    );
+  }
+  return { requestId: text(root.requestId) };
+}
+
+/**
+ * Reads an answer with a non-2xx status: EC2's error envelope becomes an
+ * {@linkcode Ec2Error}; anything else an {@linkcode Ec2TransportError}.
+ */
+export function readError(
+  xml: string,
+  status: number,
+): Ec2Error | Ec2TransportError {
+  let root: Node;
+  try {
+    root = parseRoot(xml, "Response");
+  } catch (error) {
+    if (!(error instanceof Ec2TransportError)) throw error;
+    return new Ec2TransportError(
+      "protocol",
+      `EC2 answered HTTP ${status} without its error envelope`,
+      { status },
+    );
+  }
+  const error = items(root.Errors, "Error")[0];
+  const code = error && text(error.Code);
+  if (!code) {
+    return new Ec2TransportError(
+      "protocol",
+      `EC2 answered HTTP ${status} with an empty error envelope`,
+      { status },
+    );
+  }
+  return new Ec2Error(code, text(error.Message) ?? code, {
+    status,
+    requestId: text(root.RequestID),
+  });
+}
+
+function readInstance(node: Node): Instance {
+  const tags: Record<string, string> = {};
+  for (const tag of items(node.tagSet)) {
+    const key = text(tag.key);
+    if (key !== null) tags[key] = text(tag.value) ?? "";
+  }
+  return {
+    id: text(node.instanceId) ?? "",
+    state: text(child(node, "instanceState").name) ?? "",
+    type: text(node.instanceType) ?? "",
+    launchTime: text(node.launchTime),
+    publicDnsName: text(node.dnsName) || null,
+    publicIpAddress: text(node.ipAddress) || null,
+    privateIpAddress: text(node.privateIpAddress) || null,
+    availabilityZone: text(child(node, "placement").availabilityZone) || null,
+    tags,
+  };
+}
+
+function parseRoot(xml: string, rootName: string): Node {
+  // EC2 never sends a DTD; one here means the answer came from something else.
+  if (xml.includes("<!DOCTYPE")) {
+    throw new Ec2TransportError(
+      "protocol",
+      "Cannot parse EC2 response: it declares a DOCTYPE",
+    );
+  }
+  let document: Node;
+  try {
+    document = PARSER.parse(xml);
+  } catch (cause) {
+    throw new Ec2TransportError(
+      "protocol",
+      "Cannot parse EC2 response: it is not well-formed XML",
+      { cause },
+    );
+  }
+  const root = document[rootName];
+  if (!isNode(root)) {
+    const found = Object.keys(document).find((key) => !key.startsWith("?"));
+    throw new Ec2TransportError(
+      "protocol",
+      found
+        ? `Cannot parse EC2 response: root element is "${found}"`
+        : "Cannot parse EC2 response: it is not XML",
+    );
+  }
+  // The parser accepts a document cut short; a complete answer ends with its root's end tag.
+  if (!xml.trimEnd().endsWith(`</${rootName}>`)) {
+    throw new Ec2TransportError(
+      "protocol",
+      "Cannot parse EC2 response: it is truncated",
+    );
+  }
+  return root;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function child(node: Node, name: string): Node {
+  const value = node[name];
+  return isNode(value) ? value : {};
+}
+
+/** The `<item>`s of a `<xxxSet>`; an empty `<xxxSet/>` arrives as `""`. */
+function items(set: unknown, itemName = "item"): Node[] {
+  if (!isNode(set)) return [];
+  const list = set[itemName];
+  return Array.isArray(list) ? list.filter(isNode) : [];
+}
+
+/** An element's text; `<dnsName/>` arrives as `""` and stays so, absent is null. */
+function text(value: unknown): string | null {
+  if (typeof value === "string") return value;
+  if (isNode(value) && typeof value["#text"] === "string") {
+    return value["#text"];
+  }
+  return value === undefined || value === null ? null : "";
+}

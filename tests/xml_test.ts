@@ -1,0 +1,138 @@
+import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
+import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
+import { readDescribeInstances, readError, readReturn, readStateChanges } from "../src/ec2/xml.ts";
+import {
+  DESCRIBE_EMPTY,
+  DESCRIBE_ONE_RUNNING,
+  DESCRIBE_ONE_STOPPED,
+  DESCRIBE_TWO_RESERVATIONS,
+  ERROR_NOT_FOUND,
+  HTML_BAD_GATEWAY,
+  REBOOT_INSTANCES,
+  START_INSTANCES,
+} from "./_fixtures.ts";
+
+Deno.test("DescribeInstances keeps every tag value as the exact string EC2 sent", () => {
+  const page = readDescribeInstances(DESCRIBE_ONE_RUNNING);
+  assertEquals(page.instances.length, 1);
+  assertEquals(page.instances[0].tags, {
+    Name: "Tom & Jerry <dev>",
+    agent: "007",
+    version: "1.10",
+    account: "012345678901",
+    padded: " spaced ",
+    start_time: "2016-02-16T18:04:09.006739",
+  });
+});
+
+Deno.test("DescribeInstances reads a single running instance's fields", () => {
+  const { instances, requestId, nextToken } = readDescribeInstances(DESCRIBE_ONE_RUNNING);
+  assertEquals(requestId, "8f7724cf-496f-496e-8fe3-example");
+  assertEquals(nextToken, null);
+  assertEquals({ ...instances[0], tags: {} }, {
+    id: "i-1234567890abcdef0",
+    state: "running",
+    type: "t2.micro",
+    launchTime: "2018-05-08T16:46:19.000Z",
+    publicDnsName: "ec2-54-194-252-215.eu-west-1.compute.amazonaws.com",
+    publicIpAddress: "54.194.252.215",
+    privateIpAddress: "192.168.1.88",
+    availabilityZone: "eu-west-1c",
+    tags: {},
+  });
+});
+
+Deno.test("DescribeInstances turns <dnsName/>, a missing ipAddress and <tagSet/> into null and {}", () => {
+  const page = readDescribeInstances(DESCRIBE_ONE_STOPPED);
+  const [instance] = page.instances;
+  assertEquals(instance.publicDnsName, null);
+  assertEquals(instance.publicIpAddress, null);
+  assertEquals(instance.tags, {});
+  assertEquals(instance.state, "stopped");
+});
+
+Deno.test("DescribeInstances reads an empty <nextToken/> as the end of the listing", () => {
+  assertEquals(readDescribeInstances(DESCRIBE_ONE_STOPPED).nextToken, null);
+});
+
+Deno.test("DescribeInstances reads every reservation and the next page's token", () => {
+  const page = readDescribeInstances(DESCRIBE_TWO_RESERVATIONS);
+  assertEquals(page.instances.map(({ id, state }) => [id, state]), [
+    ["i-aaaaaaaa", "pending"],
+    ["i-bbbbbbbb", "stopping"],
+  ]);
+  assertEquals(page.nextToken, "eyJ2IjoiMiJ9");
+});
+
+Deno.test("DescribeInstances reads <reservationSet/> as no instances", () => {
+  assertEquals(readDescribeInstances(DESCRIBE_EMPTY).instances, []);
+});
+
+Deno.test("StartInstances answers are read as state changes", () => {
+  assertEquals(readStateChanges("StartInstances", START_INSTANCES), {
+    requestId: "59dbff89-35bd-4eac-99ed-be587EXAMPLE",
+    changes: [{
+      instanceId: "i-1234567890abcdef0",
+      currentState: "pending",
+      previousState: "stopped",
+    }],
+  });
+});
+
+Deno.test("RebootInstances' <return>true</return> is read, and a false one refused", () => {
+  assertEquals(
+    readReturn("RebootInstances", REBOOT_INSTANCES).requestId,
+    "59dbff89-35bd-4eac-99ed-be587EXAMPLE",
+  );
+  assertThrows(
+    () => readReturn("RebootInstances", REBOOT_INSTANCES.replace("true", "false")),
+    Ec2TransportError,
+    "did not return",
+  );
+});
+
+Deno.test("the error envelope becomes an Ec2Error with code, message and RequestID", () => {
+  const error = readError(ERROR_NOT_FOUND, 400);
+  assertInstanceOf(error, Ec2Error);
+  assertEquals(error.code, "InvalidInstanceID.NotFound");
+  assertEquals(error.message, "The instance ID 'i-1a2b3c4d' does not exist");
+  assertEquals(error.requestId, "ea966190-f9aa-478e-9ede-example");
+  assertEquals(error.status, 400);
+});
+
+Deno.test("an HTML error page is a protocol failure that keeps its status", () => {
+  const error = readError(HTML_BAD_GATEWAY, 502);
+  assertInstanceOf(error, Ec2TransportError);
+  assertEquals(error.failure, "protocol");
+  assertEquals(error.status, 502);
+});
+
+Deno.test("answers that are not EC2 XML are refused with a message naming why", () => {
+  const cases: [string, string][] = [
+    [HTML_BAD_GATEWAY, 'root element is "html"'],
+    ["not xml at all", "it is not XML"],
+    ["", "it is not XML"],
+    [DESCRIBE_ONE_RUNNING.slice(0, DESCRIBE_ONE_RUNNING.length / 2), "Cannot parse EC2 response"],
+    [
+      DESCRIBE_ONE_RUNNING.slice(0, DESCRIBE_ONE_RUNNING.indexOf("</reservationSet>") + 17),
+      "truncated",
+    ],
+    [ERROR_NOT_FOUND, 'root element is "Response"'],
+    [
+      `<!DOCTYPE x [<!ENTITY a "aaaa">]><DescribeInstancesResponse></DescribeInstancesResponse>`,
+      "DOCTYPE",
+    ],
+  ];
+  for (const [body, message] of cases) {
+    const error = assertThrows(() => readDescribeInstances(body), Ec2TransportError, message);
+    assertEquals(error.failure, "protocol");
+  }
+});
+
+Deno.test("numeric character references are decoded", () => {
+  const xml = DESCRIBE_ONE_STOPPED.replace(
+    "<tagSet/>",
+    "<tagSet><item><key>Name</key><value>caf&#233; &#x1F600;</value></item></tagSet>",
+  );
+  assertEquals(readDescribeInstances(xml).instances[0].tags.Name, "café 😀");
+});
