@@ -1,0 +1,126 @@
+/**
+ * The entry point for every platform, and the only module that touches
+ * `Deno.*` or reads the environment.
+ *
+ * - Deno (`deno task start`, `deno serve`, Deno Deploy): settings from the
+ *   environment; with no AWS credentials on a local run, the demo simulator.
+ * - Cloudflare Workers: settings from the `env` bindings and secrets.
+ *
+ * @module
+ */
+import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config.ts";
+import { ApiError } from "./src/errors.ts";
+import { createService, type Service } from "./src/service.ts";
+
+/** Variables read on Deno beyond the service's own. */
+const DENO_VARIABLES = ["PORT", "DENO_SERVE_ADDRESS", "DENO_DEPLOYMENT_ID"] as const;
+
+const onDeno = typeof Deno !== "undefined";
+let denoService: Promise<Service> | undefined;
+const workerServices = new WeakMap<object, Promise<Service>>();
+
+function log(line: string): void {
+  console.log(line);
+}
+
+function denoEnv(): Env {
+  return Object.fromEntries(
+    [...CONFIG_VARIABLES, ...DENO_VARIABLES].map((name) => [name, Deno.env.get(name)]),
+  );
+}
+
+/** On Deno, the one service of this process; on Workers, one per `env` object. */
+function serviceFor(bindings: unknown): Promise<Service> {
+  if (onDeno) {
+    return denoService ??= createService(denoEnv(), {
+      log,
+      demoWithoutCredentials: !Deno.env.get("DENO_DEPLOYMENT_ID"),
+    });
+  }
+  const env = typeof bindings === "object" && bindings !== null ? bindings : {};
+  let service = workerServices.get(env);
+  if (!service) {
+    service = createService(stringsOf(env), { log });
+    workerServices.set(env, service);
+    service.then(announceGeneratedKey, () => {});
+  }
+  return service;
+}
+
+/** Workers bindings hold more than strings (KV, services); settings are the strings. */
+function stringsOf(bindings: object): Env {
+  return Object.fromEntries(
+    Object.entries(bindings).filter(([, value]) => typeof value === "string"),
+  );
+}
+
+async function handle(request: Request, bindings?: unknown): Promise<Response> {
+  let service: Service;
+  try {
+    service = await serviceFor(bindings);
+  } catch (error) {
+    const title = error instanceof ConfigError ? error.message : "Internal error";
+    return new ApiError(500, "config", title).toResponse();
+  }
+  return service.app.fetch(request);
+}
+
+function announceGeneratedKey(service: Service): void {
+  if (service.generatedApiKey) {
+    log(
+      `Demo API key (made up at start-up; set API_KEY to choose one): ${service.generatedApiKey}`,
+    );
+  }
+}
+
+/** Prints what a person who just ran `deno task start` needs to try it. */
+async function announce(address: { hostname: string; port: number }): Promise<void> {
+  let service: Service;
+  try {
+    service = await serviceFor(undefined);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? `workwork: ${error.message}` : error);
+    Deno.exit(1);
+  }
+  const host = address.hostname === "0.0.0.0" ? "localhost" : address.hostname;
+  const base = `http://${host}:${address.port}`;
+  if (!service.simulator) {
+    log(`workwork is serving on ${base}, talking to AWS EC2`);
+    return;
+  }
+  const key = service.generatedApiKey ?? "$API_KEY";
+  const running = service.demoInstances.find(({ state }) => state !== "stopped")!;
+  const stopped = service.demoInstances.find(({ state }) => state === "stopped") ?? running;
+  log(
+    [
+      "",
+      "workwork DEMO: no AWS credentials are set, so this serves the built-in EC2",
+      "simulator. Nothing here touches AWS; state lives in this process only.",
+      service.generatedApiKey
+        ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
+        : "API key: the API_KEY you set",
+      `Serving on ${base}. Try:`,
+      `  curl -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}`,
+      `  curl -X POST -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}/stop`,
+      `  curl -X POST -H 'Content-Type: application/json' -d '{"api_key": "${key}"}' ${base}/instance/${stopped.region}/${stopped.id}/start`,
+      "",
+    ].join("\n"),
+  );
+}
+
+if (onDeno && import.meta.main && !Deno.env.get("DENO_DEPLOYMENT_ID")) {
+  // `deno serve` takes its port from a flag, not from PORT; it does read
+  // DENO_SERVE_ADDRESS when it starts listening, after this module has run.
+  const port = Deno.env.get("PORT");
+  if (port && !Deno.env.get("DENO_SERVE_ADDRESS")) {
+    Deno.env.set("DENO_SERVE_ADDRESS", `tcp:0.0.0.0:${port}`);
+  }
+}
+
+export default {
+  fetch: handle,
+  /** Cron entry on Workers; the auto-stop sweep will live here. */
+  scheduled(): void {},
+  /** Called by `deno serve` once it listens. */
+  onListen: announce,
+};

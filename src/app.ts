@@ -1,0 +1,129 @@
+/**
+ * The HTTP app: middleware in a fixed order (request id and headers, log,
+ * body limit, API key), the routes, and the one error handler.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
+import type { Config } from "./config.ts";
+import type { Ec2Client } from "./ec2/client.ts";
+import { isRegionName } from "./ec2/endpoints.ts";
+import { ApiError, toApiError } from "./errors.ts";
+import {
+  changeState,
+  describeInstance,
+  instanceView,
+  isAction,
+  isInstanceId,
+} from "./instances.ts";
+
+/** Request bodies larger than this are refused with 413. */
+export const MAX_BODY_BYTES = 16 * 1024;
+const READ_PATH = "/instance/:region/:instance_id";
+const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+/** What the app needs from its platform. */
+export interface AppDeps {
+  config: Pick<Config, "timeoutMs" | "allowedRegions">;
+  /** The configured keys. */
+  keys: readonly ApiKeyEntry[];
+  /** The EC2 client; null when the service has no AWS credentials to act with. */
+  ec2: Ec2Client | null;
+  /** Clock for `start_time` and uptime. Default: the current time. */
+  now?: () => Date;
+  /** Where the one line per request goes. Default: none. */
+  log?: (line: string) => void;
+}
+
+type Env = { Variables: AuthVariables & { requestId: string } };
+
+/** Builds a fresh app; it keeps no state between requests. */
+export function createApp(deps: AppDeps): Hono<Env> {
+  const { config, keys, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono<Env>({ strict: false });
+  const auth = apiKeyAuth(keys);
+
+  app.use(async function responseHeaders(c, next) {
+    const sent = c.req.header("x-request-id");
+    const requestId = sent && REQUEST_ID_PATTERN.test(sent) ? sent : crypto.randomUUID();
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    c.header("x-content-type-options", "nosniff");
+    c.header("cache-control", "no-store");
+    const elapsed = (performance.now() - started).toFixed(1);
+    log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
+  });
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new ApiError(413, "request", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+    },
+  }));
+
+  function ec2(): Ec2Client {
+    if (deps.ec2) return deps.ec2;
+    throw new ApiError(
+      503,
+      "aws",
+      "AWS credentials are not configured: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or DEMO=true for the built-in simulator",
+    );
+  }
+
+  function target(c: Context) {
+    const region = c.req.param("region") ?? "";
+    const instanceId = c.req.param("instance_id") ?? "";
+    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
+      throw new ApiError(422, "region", "Invalid region");
+    }
+    if (!isInstanceId(instanceId)) {
+      throw new ApiError(422, "instance_id", "Invalid instance_id");
+    }
+    return { region, instanceId, signal: AbortSignal.timeout(config.timeoutMs) };
+  }
+
+  app.get(READ_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const instance = await describeInstance(ec2(), region, instanceId, { signal });
+    return c.json(instanceView(instance, now()));
+  });
+
+  app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const action = c.req.param("action");
+    if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
+    await changeState(ec2(), { region, instanceId, action, now: now() }, { signal });
+    return c.body(null, 204);
+  });
+
+  app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
+  app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
+  app.notFound(() => new ApiError(404, "path", "Not found").toResponse());
+  app.onError((error) => toApiError(error).toResponse());
+  return app;
+}
+
+function methodNotAllowed(allowed: readonly string[]) {
+  return function answerMethodNotAllowed(): never {
+    throw new ApiError(405, "method", "Method not allowed", { allow: allowed.join(", ") });
+  };
+}
+
+/**
+ * The request path as logged: segments that are not the shape of something
+ * this service knows become `*`, so a key a client put in the path never
+ * reaches a log.
+ */
+export function loggablePath(path: string): string {
+  return path.split("/").map((segment) =>
+    segment === "" || segment === "instance" || isRegionName(segment) ||
+      isInstanceId(segment) || isAction(segment)
+      ? segment
+      : "*"
+  ).join("/");
+}

@@ -1,0 +1,110 @@
+/**
+ * The API key: where a request carries it, and whether it matches.
+ *
+ * Sources, in order; the first present wins even when wrong, as in the
+ * original: the JSON body field `api_key` (POST and PUT with a JSON content
+ * type), the headers `api_key`, `Api-Key`, `X-Api-Key`, `Authorization:
+ * Bearer`, the cookie `api_key`. Never the query string: it ends up in logs.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { ApiError } from "./errors.ts";
+
+/** The name of the key in bodies, headers and cookies, as the original had it. */
+export const API_KEY_FIELD = "api_key";
+const KEY_HEADERS = ["api_key", "api-key", "x-api-key"] as const;
+const BEARER_PATTERN = /^bearer\s+(\S+)\s*$/i;
+const JSON_TYPE_PATTERN = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** A configured key, kept only as its SHA-256 digest. */
+export interface ApiKeyEntry {
+  /** A name for logs and audit; never the key. */
+  name: string;
+  digest: Uint8Array;
+}
+
+/** The SHA-256 digest of `key`. */
+export async function keyDigest(key: string): Promise<Uint8Array> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
+  return new Uint8Array(digest);
+}
+
+/**
+ * The key a request carries, from the first source that has one.
+ *
+ * @throws {ApiError} 422 when no source has one, or the JSON field is not a string
+ */
+export async function apiKeyFrom(c: Context): Promise<string> {
+  if (c.req.method === "POST" || c.req.method === "PUT") {
+    const fromBody = await keyFromJsonBody(c);
+    if (fromBody !== undefined) return fromBody;
+  }
+  for (const name of KEY_HEADERS) {
+    const value = c.req.header(name);
+    if (value !== undefined) return value;
+  }
+  const bearer = c.req.header("authorization")?.match(BEARER_PATTERN)?.[1];
+  if (bearer !== undefined) return bearer;
+  const cookie = getCookie(c, API_KEY_FIELD);
+  if (cookie !== undefined) return cookie;
+  throw new ApiError(422, API_KEY_FIELD, "Missing data for required field.");
+}
+
+/** The body's `api_key`, or undefined when the body has none (malformed JSON included). */
+async function keyFromJsonBody(c: Context): Promise<string | undefined> {
+  if (!JSON_TYPE_PATTERN.test(c.req.header("content-type") ?? "")) return undefined;
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  if (!Object.hasOwn(body, API_KEY_FIELD)) return undefined;
+  const value = (body as Record<string, unknown>)[API_KEY_FIELD];
+  if (value === null) throw new ApiError(422, API_KEY_FIELD, "Field may not be null.");
+  if (typeof value !== "string") throw new ApiError(422, API_KEY_FIELD, "Not a valid string.");
+  return value;
+}
+
+/**
+ * The configured entry `key` matches, or null. Every entry is compared, in
+ * constant time over the digests, so timing tells nothing about which matched.
+ */
+export async function matchKey(
+  entries: readonly ApiKeyEntry[],
+  key: string,
+): Promise<ApiKeyEntry | null> {
+  const digest = await keyDigest(key);
+  let match: ApiKeyEntry | null = null;
+  for (const entry of entries) {
+    let difference = 0;
+    for (let i = 0; i < digest.length; i++) difference |= digest[i] ^ entry.digest[i];
+    if (difference === 0) match = entry;
+  }
+  return match;
+}
+
+/** Variables the key middleware sets. */
+export interface AuthVariables {
+  apiKeyName: string;
+}
+
+/**
+ * Middleware that resolves the request's key and lets it through only when it
+ * matches one of `entries`; otherwise the handler never runs.
+ */
+export function apiKeyAuth(
+  entries: readonly ApiKeyEntry[],
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  if (entries.length === 0) throw new TypeError("Cannot check API keys: none configured");
+  return async function checkApiKey(c, next) {
+    const key = await apiKeyFrom(c);
+    const entry = await matchKey(entries, key);
+    if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
+    c.set("apiKeyName", entry.name);
+    await next();
+  };
+}

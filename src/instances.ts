@@ -1,0 +1,163 @@
+/**
+ * The domain: what changing an instance's state means (the state change, then
+ * the `start_time` tag), and the view of one instance that clients read.
+ *
+ * @module
+ */
+import type { CallOptions, Ec2Client } from "./ec2/client.ts";
+import type { Instance } from "./ec2/types.ts";
+
+/** The actions a client may ask for, exactly as the original spelled them. */
+export const ACTIONS = ["start", "stop", "reboot"] as const;
+/** One of {@linkcode ACTIONS}. */
+export type InstanceAction = typeof ACTIONS[number];
+
+/** The tag workwork keeps: when the instance was last started or rebooted. */
+export const START_TIME_TAG = "start_time";
+
+/** Matches an EC2 instance id: `i-` and 8 or 17 lowercase hex digits. */
+const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+/** The original's naive UTC form, `2016-02-16T18:04:09.006739`, fraction optional. */
+const NAIVE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?$/;
+
+/** What a client reads about one instance. The first five keys are the original's. */
+export interface InstanceView {
+  public_dns_name: string | null;
+  public_ip_address: string | null;
+  state: string;
+  tags: Record<string, string>;
+  type: string;
+  id: string;
+  name: string | null;
+  launch_time: string | null;
+  /** Seconds since `start_time` while running; null otherwise or when unknown. */
+  uptime_seconds: number | null;
+}
+
+/** The instance is not there for these credentials in this region. */
+export class InstanceNotFoundError extends Error {
+  constructor(instanceId: string) {
+    super(`Cannot find instance "${instanceId}"`);
+    this.name = "InstanceNotFoundError";
+  }
+}
+
+/**
+ * The state change happened but the `start_time` tag could not be written.
+ * The message says both, so the client never takes it for a failed change.
+ */
+export class StartTimeNotWrittenError extends Error {
+  constructor(action: InstanceAction, options: { cause: unknown }) {
+    super(
+      `The instance accepted "${action}", but its start_time tag could not be written and is out of date`,
+      options,
+    );
+    this.name = "StartTimeNotWrittenError";
+  }
+}
+
+/** Whether `id` has the form of an EC2 instance id. */
+export function isInstanceId(id: string): boolean {
+  return INSTANCE_ID_PATTERN.test(id);
+}
+
+/** Whether `action` is one of {@linkcode ACTIONS}, compared exactly. */
+export function isAction(action: string): action is InstanceAction {
+  return (ACTIONS as readonly string[]).includes(action);
+}
+
+/** What to change, where, and when. */
+export interface ChangeStateRequest {
+  region: string;
+  instanceId: string;
+  action: InstanceAction;
+  /** The time written to `start_time` by start and reboot. */
+  now: Date;
+}
+
+/**
+ * Changes the instance's state, then records it in the `start_time` tag:
+ * the time for start and reboot, `""` for stop. The tag is written only after
+ * EC2 accepted the change, so it never claims a change that did not happen.
+ *
+ * @throws {StartTimeNotWrittenError} when the change happened and the tag write failed
+ */
+export async function changeState(
+  ec2: Ec2Client,
+  request: ChangeStateRequest,
+  options: CallOptions = {},
+): Promise<void> {
+  const { region, instanceId, action, now } = request;
+  const ids = [instanceId];
+  switch (action) {
+    case "start":
+      await ec2.startInstances(region, ids, options);
+      break;
+    case "stop":
+      await ec2.stopInstances(region, ids, options);
+      break;
+    case "reboot":
+      await ec2.rebootInstances(region, ids, options);
+      break;
+  }
+  const startTime = action === "stop" ? "" : now.toISOString();
+  try {
+    await ec2.createTags(region, ids, { [START_TIME_TAG]: startTime }, options);
+  } catch (cause) {
+    throw new StartTimeNotWrittenError(action, { cause });
+  }
+}
+
+/**
+ * Describes one instance.
+ *
+ * @throws {InstanceNotFoundError} when EC2 describes no such instance
+ */
+export async function describeInstance(
+  ec2: Ec2Client,
+  region: string,
+  instanceId: string,
+  options: CallOptions = {},
+): Promise<Instance> {
+  const page = await ec2.describeInstances(region, {
+    ...options,
+    instanceIds: [instanceId],
+  });
+  const instance = page.instances.find(({ id }) => id === instanceId);
+  if (!instance) throw new InstanceNotFoundError(instanceId);
+  return instance;
+}
+
+/** The client's view of `instance` at time `now`. */
+export function instanceView(instance: Instance, now: Date): InstanceView {
+  return {
+    public_dns_name: instance.publicDnsName,
+    public_ip_address: instance.publicIpAddress,
+    state: instance.state,
+    tags: instance.tags,
+    type: instance.type,
+    id: instance.id,
+    name: instance.tags.Name ?? null,
+    launch_time: instance.launchTime,
+    uptime_seconds: uptimeSeconds(instance, now),
+  };
+}
+
+function uptimeSeconds(instance: Instance, now: Date): number | null {
+  if (instance.state !== "running") return null;
+  const started = parseStartTime(instance.tags[START_TIME_TAG]);
+  if (started === null) return null;
+  return Math.max(0, Math.floor((now.getTime() - started) / 1000));
+}
+
+/**
+ * Reads a `start_time` value in either form: this service's UTC ISO 8601 with
+ * `Z`, or the original's naive UTC without a zone. Null for `""` or garbage.
+ */
+export function parseStartTime(value: string | undefined): number | null {
+  if (!value) return null;
+  // The original wrote datetime.utcnow().isoformat(): UTC, no zone, microseconds.
+  const text = NAIVE_TIME_PATTERN.test(value) ? value.replace(/(\.\d{3})\d*$/, "$1") + "Z" : value;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? null : time;
+}

@@ -1,0 +1,93 @@
+/**
+ * Builders shared by the tests: the app wired to a fresh simulator, with a
+ * pinned clock and a captured log.
+ */
+import { createApp } from "../src/app.ts";
+import { keyDigest } from "../src/auth.ts";
+import { Ec2Client } from "../src/ec2/client.ts";
+import { Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+
+export const API_KEY = "correct-horse-battery-staple-1234";
+export const REGION = "us-west-2";
+export const RUNNING_ID = "i-0a1b2c3d4e5f60718";
+export const STOPPED_ID = "i-0fedcba9876543210";
+export const OLD_STYLE_ID = "i-abba916a";
+export const OTHER_REGION = "eu-central-1";
+export const OTHER_REGION_ID = "i-0123456789abcdef0";
+/** The clock's start: 2026-11-26T12:00:00.000Z. */
+export const T0 = Date.parse("2026-11-26T12:00:00.000Z");
+export const AWS_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+export const SEEDS: SimulatedInstanceSeed[] = [
+  {
+    id: RUNNING_ID,
+    region: REGION,
+    type: "t3.micro",
+    state: "running",
+    tags: { Name: "dev-box", start_time: "2026-11-26T11:00:00.000Z", agent: "007" },
+  },
+  { id: STOPPED_ID, region: REGION, type: "t3.large", state: "stopped", tags: {} },
+  {
+    id: OLD_STYLE_ID,
+    region: REGION,
+    type: "t2.nano",
+    state: "running",
+    tags: { Name: "default", start_time: "2016-02-16T18:04:09.006739" },
+  },
+  { id: OTHER_REGION_ID, region: OTHER_REGION, type: "m5.large", state: "running", tags: {} },
+];
+
+export interface TestServiceOptions {
+  instances?: SimulatedInstanceSeed[];
+  timeoutMs?: number;
+  transitionMs?: number;
+  allowedRegions?: string[];
+}
+
+/** The app on a fresh simulator; `clock.now` moves time for both. */
+export async function testService(options: TestServiceOptions = {}) {
+  const clock = { now: T0 };
+  const simulator = new Ec2Simulator({
+    instances: options.instances ?? SEEDS,
+    now: () => clock.now,
+    transitionMs: options.transitionMs ?? 2000,
+  });
+  const ec2 = new Ec2Client({
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },
+    fetch: simulator.fetch,
+    random: () => 0,
+    timeoutMs: options.timeoutMs ?? 2000,
+  });
+  const lines: string[] = [];
+  const app = createApp({
+    config: {
+      timeoutMs: options.timeoutMs ?? 2000,
+      allowedRegions: options.allowedRegions ? new Set(options.allowedRegions) : null,
+    },
+    keys: [{ name: "default", digest: await keyDigest(API_KEY) }],
+    ec2,
+    now: () => new Date(clock.now),
+    log: (line) => lines.push(line),
+  });
+  return { app, simulator, clock, lines };
+}
+
+/** Headers carrying the right key. */
+export const KEYED = { "x-api-key": API_KEY };
+
+/** The `{"errors":[…]}` body of an error answer, checked for shape. */
+export async function errorOf(response: Response): Promise<{ id: string; title: string }> {
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/json")) {
+    throw new Error(`Expected a JSON error, got "${type}": ${await response.text()}`);
+  }
+  const body = await response.json();
+  if (!Array.isArray(body.errors) || body.errors.length !== 1 || Object.keys(body).length !== 1) {
+    throw new Error(`Expected {"errors":[{id,title}]}, got ${JSON.stringify(body)}`);
+  }
+  const [error] = body.errors;
+  if (typeof error.id !== "string" || typeof error.title !== "string") {
+    throw new Error(`Expected {id,title} strings, got ${JSON.stringify(error)}`);
+  }
+  return error;
+}
