@@ -11,16 +11,21 @@ import type { Config } from "./config.ts";
 import type { Ec2Client } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
 import { ApiError, toApiError } from "./errors.ts";
+import type { InstanceFilters } from "./ec2/client.ts";
+import { INSTANCE_STATES } from "./ec2/types.ts";
 import {
   changeState,
   describeInstance,
   instanceView,
   isAction,
   isInstanceId,
+  listInstances,
 } from "./instances.ts";
+import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
+const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
@@ -75,21 +80,44 @@ export function createApp(deps: AppDeps): Hono<Env> {
     );
   }
 
-  function target(c: Context) {
+  function regionOf(c: Context): string {
     const region = c.req.param("region") ?? "";
-    const instanceId = c.req.param("instance_id") ?? "";
     if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
       throw new ApiError(422, "region", "Invalid region");
     }
+    return region;
+  }
+
+  function target(c: Context) {
+    const region = regionOf(c);
+    const instanceId = c.req.param("instance_id") ?? "";
     if (!isInstanceId(instanceId)) {
       throw new ApiError(422, "instance_id", "Invalid instance_id");
     }
     return { region, instanceId, signal: AbortSignal.timeout(config.timeoutMs) };
   }
 
+  app.get(LIST_PATH, auth, async (c) => {
+    const region = regionOf(c);
+    const filters = listFilters(new URL(c.req.url).searchParams);
+    const scope = c.var.apiKey.scope;
+    requireScope(scope, { action: "read", region });
+    const signal = AbortSignal.timeout(config.timeoutMs);
+    const instances = await listInstances(ec2(), region, filters, { signal });
+    const at = now();
+    return c.json({
+      instances: instances
+        .filter((instance) => instanceAllowed(scope, instance))
+        .map((instance) => instanceView(instance, at)),
+    });
+  });
+
   app.get(READ_PATH, auth, async (c) => {
     const { region, instanceId, signal } = target(c);
+    const scope = c.var.apiKey.scope;
+    requireScope(scope, { action: "read", region, instanceId });
     const instance = await describeInstance(ec2(), region, instanceId, { signal });
+    requireTags(scope, instance);
     return c.json(instanceView(instance, now()));
   });
 
@@ -97,15 +125,59 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
+    const scope = c.var.apiKey.scope;
+    requireScope(scope, { action, region, instanceId });
+    if (scope.tags) {
+      // Only a key limited by tags costs a DescribeInstances before the change.
+      requireTags(scope, await describeInstance(ec2(), region, instanceId, { signal }));
+    }
     await changeState(ec2(), { region, instanceId, action, now: now() }, { signal });
     return c.body(null, 204);
   });
 
+  app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());
   app.onError((error) => toApiError(error).toResponse());
   return app;
+}
+
+function requireScope(scope: KeyScope, request: ScopeRequest): void {
+  const denial = scopeDenial(scope, request);
+  if (denial) throw new ApiError(403, "scope", denial);
+}
+
+function requireTags(scope: KeyScope, instance: { id: string; tags: Record<string, string> }) {
+  if (!instanceAllowed(scope, instance)) {
+    const tags = Object.entries(scope.tags ?? {}).map(([key, value]) => `${key}=${value}`);
+    throw new ApiError(
+      403,
+      "scope",
+      `This key may only act on instances tagged ${tags.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * The listing's filters from the query: `state=running,stopped` and
+ * `tag:KEY=VALUE` (repeat a parameter to accept several values).
+ */
+function listFilters(query: URLSearchParams): InstanceFilters {
+  const filters: Record<string, string[]> = {};
+  for (const [name, value] of query) {
+    if (name === "state") {
+      const states = value.split(",").map((state) => state.trim());
+      if (!states.every((state) => (INSTANCE_STATES as readonly string[]).includes(state))) {
+        throw new ApiError(422, "state", `Invalid state: use ${INSTANCE_STATES.join(", ")}`);
+      }
+      (filters["instance-state-name"] ??= []).push(...states);
+    } else if (name.startsWith("tag:")) {
+      if (name.length === 4) throw new ApiError(422, "tag", "Invalid tag filter: name the tag");
+      (filters[name] ??= []).push(value);
+    }
+  }
+  return filters;
 }
 
 function methodNotAllowed(allowed: readonly string[]) {

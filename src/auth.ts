@@ -11,6 +11,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./errors.ts";
+import type { KeyScope } from "./scopes.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
 export const API_KEY_FIELD = "api_key";
@@ -23,6 +24,8 @@ export interface ApiKeyEntry {
   /** A name for logs and audit; never the key. */
   name: string;
   digest: Uint8Array;
+  /** What the key may do. */
+  scope: KeyScope;
 }
 
 /** The SHA-256 digest of `key`. */
@@ -89,7 +92,8 @@ export async function matchKey(
 
 /** Variables the key middleware sets. */
 export interface AuthVariables {
-  apiKeyName: string;
+  /** The entry the request's key matched. */
+  apiKey: ApiKeyEntry;
 }
 
 /**
@@ -104,7 +108,7 @@ export function apiKeyAuth(
     const key = await apiKeyFrom(c);
     const entry = await matchKey(entries, key);
     if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
-    c.set("apiKeyName", entry.name);
+    c.set("apiKey", entry);
     await next();
   };
 }

@@ -8,7 +8,11 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
-import { InstanceNotFoundError, StartTimeNotWrittenError } from "./instances.ts";
+import {
+  InstanceNotFoundError,
+  ListingTooLongError,
+  StartTimeNotWrittenError,
+} from "./instances.ts";
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -91,6 +95,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof StartTimeNotWrittenError) {
     return new ApiError(502, "start_time", error.message);
   }
+  if (error instanceof ListingTooLongError) return new ApiError(422, "filter", error.message);
   if (error instanceof Ec2Error) return fromEc2Error(error);
   if (error instanceof Ec2TransportError) return fromTransportError(error);
   if (error instanceof HTTPException) {

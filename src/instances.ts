@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CallOptions, Ec2Client } from "./ec2/client.ts";
+import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
 import type { Instance } from "./ec2/types.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
@@ -126,6 +126,47 @@ export async function describeInstance(
   const instance = page.instances.find(({ id }) => id === instanceId);
   if (!instance) throw new InstanceNotFoundError(instanceId);
   return instance;
+}
+
+/** DescribeInstances pages per listing at most: 40 pages of 1,000 instances. */
+export const MAX_LIST_PAGES = 40;
+const PAGE_SIZE = 1000;
+
+/** The listing is longer than {@linkcode MAX_LIST_PAGES} pages. */
+export class ListingTooLongError extends Error {
+  constructor() {
+    super(
+      `The listing has more than ${MAX_LIST_PAGES * PAGE_SIZE} instances: narrow it with filters`,
+    );
+    this.name = "ListingTooLongError";
+  }
+}
+
+/**
+ * Every instance of `region` that matches `filters` (EC2's filter names, e.g.
+ * `instance-state-name`, `tag:Name`), following every page. A `nextToken`
+ * that is absent or empty ends the listing.
+ */
+export async function listInstances(
+  ec2: Ec2Client,
+  region: string,
+  filters: InstanceFilters,
+  options: CallOptions = {},
+): Promise<Instance[]> {
+  const instances: Instance[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_LIST_PAGES; page++) {
+    const answer = await ec2.describeInstances(region, {
+      ...options,
+      filters,
+      maxResults: PAGE_SIZE,
+      nextToken,
+    });
+    instances.push(...answer.instances);
+    if (!answer.nextToken) return instances;
+    nextToken = answer.nextToken;
+  }
+  throw new ListingTooLongError();
 }
 
 /** The client's view of `instance` at time `now`. */

@@ -9,6 +9,7 @@ import { createApp } from "./app.ts";
 import { keyDigest } from "./auth.ts";
 import { type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
 import { Ec2Client } from "./ec2/client.ts";
+import { FULL_ACCESS } from "./scopes.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -59,7 +60,7 @@ export async function createService(
     });
   const generatedApiKey = config.apiKey ? null : randomKey();
   const apiKey = config.apiKey ?? generatedApiKey!;
-  const keys = [{ name: "default", digest: await keyDigest(apiKey) }];
+  const keys = [{ name: "default", digest: await keyDigest(apiKey), scope: FULL_ACCESS }];
   const app = createApp({ config, keys, ec2, log: options.log });
   return { app, simulator, demoInstances: seeds, generatedApiKey };
 }

@@ -6,6 +6,7 @@ import { createApp } from "../src/app.ts";
 import { keyDigest } from "../src/auth.ts";
 import { Ec2Client } from "../src/ec2/client.ts";
 import { Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+import { FULL_ACCESS, type KeyScope } from "../src/scopes.ts";
 
 export const API_KEY = "correct-horse-battery-staple-1234";
 export const REGION = "us-west-2";
@@ -42,6 +43,8 @@ export interface TestServiceOptions {
   timeoutMs?: number;
   transitionMs?: number;
   allowedRegions?: string[];
+  /** Extra keys besides `API_KEY`, by key. */
+  keys?: Record<string, { name: string; scope: Partial<KeyScope> }>;
 }
 
 /** The app on a fresh simulator; `clock.now` moves time for both. */
@@ -64,7 +67,16 @@ export async function testService(options: TestServiceOptions = {}) {
       timeoutMs: options.timeoutMs ?? 2000,
       allowedRegions: options.allowedRegions ? new Set(options.allowedRegions) : null,
     },
-    keys: [{ name: "default", digest: await keyDigest(API_KEY) }],
+    keys: [
+      { name: "default", digest: await keyDigest(API_KEY), scope: FULL_ACCESS },
+      ...await Promise.all(
+        Object.entries(options.keys ?? {}).map(async ([key, { name, scope }]) => ({
+          name,
+          digest: await keyDigest(key),
+          scope: { ...FULL_ACCESS, ...scope },
+        })),
+      ),
+    ],
     ec2,
     now: () => new Date(clock.now),
     log: (line) => lines.push(line),

@@ -1,5 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { keyDigest, matchKey } from "../src/auth.ts";
+import { FULL_ACCESS } from "../src/scopes.ts";
 import {
   API_KEY,
   errorOf,
@@ -189,8 +190,8 @@ Deno.test("no answer or log line carries a key, even a wrong one", async () => {
 
 Deno.test("matchKey finds the matching entry among several", async () => {
   const entries = [
-    { name: "ci", digest: await keyDigest("ci-key") },
-    { name: "phone", digest: await keyDigest("phone-key") },
+    { name: "ci", digest: await keyDigest("ci-key"), scope: FULL_ACCESS },
+    { name: "phone", digest: await keyDigest("phone-key"), scope: FULL_ACCESS },
   ];
   assertEquals((await matchKey(entries, "phone-key"))?.name, "phone");
   assertEquals((await matchKey(entries, "ci-key"))?.name, "ci");
