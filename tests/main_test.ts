@@ -17,9 +17,14 @@ if (!granted) {
   console.warn("main_test.ts skipped: it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env");
 }
 
-/** Starts `deno task start`'s command with `env`, and waits for its banner. */
-async function startServer(env: Record<string, string>) {
-  const [command, ...args] = denoConfig.tasks.start.command.split(" ");
+/**
+ * Starts `deno task start`'s command with `env`, and waits for its banner.
+ * `run: true` swaps `deno serve` for `deno run`, as Deno Deploy starts it.
+ */
+async function startServer(env: Record<string, string>, { run = false } = {}) {
+  const [command, subcommand, ...args] = denoConfig.tasks.start.command.split(" ");
+  assertEquals(subcommand, "serve");
+  args.unshift(run ? "run" : subcommand);
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"]
       .map((name) => [name, Deno.env.get(name)])
@@ -139,7 +144,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deno serve as on Deno Deploy signs its EC2 calls and sends them to AWS_ENDPOINT_URL_EC2",
+  name:
+    "main.ts started as Deno Deploy starts it serves, signing EC2 calls to AWS_ENDPOINT_URL_EC2",
   ignore: !granted,
   async fn() {
     const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
@@ -155,12 +161,13 @@ Deno.test({
     );
     const key = "deploy-key-0123456789";
     const server = await startServer({
+      DENO_DEPLOY: "true",
       DENO_DEPLOYMENT_ID: "local-check",
       API_KEY: key,
       AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
       AWS_SECRET_ACCESS_KEY: AWS_SECRET,
       AWS_ENDPOINT_URL_EC2: `http://127.0.0.1:${ec2.addr.port}`,
-    });
+    }, { run: true });
     try {
       assertMatch(server.banner, /talking to AWS EC2/);
       const read = await fetch(`${server.base}/instance/${REGION}/${RUNNING_ID}`, {
