@@ -19,11 +19,11 @@
  */
 import { Miniflare } from "miniflare";
 import { demoInstances } from "../src/ec2/simulator.ts";
+import { wranglerCompatibility } from "../tests/_workerd.ts";
 
 const ROUNDS = 15;
 const API_KEY = "bench-key-not-a-secret";
 const TRIVIAL_WORKER = `export default { fetch() { return new Response("ok"); } };`;
-const COMPATIBILITY_DATE = "2026-07-30";
 
 interface Subject {
   name: string;
@@ -41,11 +41,15 @@ interface ColdStart {
   firstAnswer: number;
 }
 
+/** The runtime settings production gets, from wrangler.toml. */
+const COMPATIBILITY = await wranglerCompatibility();
+
 async function coldStart(subject: Subject): Promise<ColdStart> {
   const started = performance.now();
   const mf = new Miniflare({
     cf: false,
-    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityDate: COMPATIBILITY.date,
+    compatibilityFlags: COMPATIBILITY.flags,
     modules: [{ type: "ESModule", path: "worker.js", contents: subject.script }],
     bindings: subject.bindings,
     // The bundle logs one line per request; keep the report clean.

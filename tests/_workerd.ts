@@ -13,7 +13,9 @@
  * and colour variables when they load).
  *
  * Run as a script, it prints the path-dependent flags for `deno test`;
- * `deno task test` splices them into its command line.
+ * `deno task test` and `deno task bench:worker` splice them into their command
+ * lines. It also reads `wrangler.toml`'s compatibility settings, so what runs
+ * here runs as it does in production.
  *
  * @module
  */
@@ -43,6 +45,16 @@ export function workerdPermissions(): WorkerdPermissions {
 
 /** The newest compatibility date the workerd in this project supports. */
 export const WORKERD_COMPATIBILITY_DATE: string = workerd.compatibilityDate;
+
+/** `wrangler.toml`'s compatibility date and flags, so workerd runs what production runs. */
+export async function wranglerCompatibility(): Promise<{ date: string; flags: string[] }> {
+  const toml = await Deno.readTextFile("wrangler.toml");
+  const date = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)?.[1];
+  if (!date) throw new Error("wrangler.toml has no compatibility_date");
+  const flags = toml.match(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m)?.[1]
+    .split(",").map((flag) => flag.trim().replace(/^"|"$/g, "")).filter(Boolean) ?? [];
+  return { date, flags };
+}
 
 if (import.meta.main) {
   const { binary, read, write } = workerdPermissions();

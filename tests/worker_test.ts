@@ -24,7 +24,11 @@ import {
   SEEDS,
   STOPPED_ID,
 } from "./_helpers.ts";
-import { WORKERD_COMPATIBILITY_DATE, workerdPermissions } from "./_workerd.ts";
+import {
+  WORKERD_COMPATIBILITY_DATE,
+  workerdPermissions,
+  wranglerCompatibility,
+} from "./_workerd.ts";
 
 /** Each worker below answers on its own host: `https://<name>.workwork.test`. */
 const DOMAIN = "workwork.test";
@@ -79,16 +83,6 @@ async function buildBundle(dir: string): Promise<string> {
   }).output();
   assert(success, new TextDecoder().decode(stderr));
   return await Deno.readTextFile(output);
-}
-
-/** `wrangler.toml`'s compatibility date and flags, so workerd runs what production runs. */
-async function wranglerCompatibility(): Promise<{ date: string; flags: string[] }> {
-  const toml = await Deno.readTextFile("wrangler.toml");
-  const date = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m)?.[1];
-  assert(date, "wrangler.toml has no compatibility_date");
-  const flags = toml.match(/^compatibility_flags\s*=\s*\[([^\]]*)\]/m)?.[1]
-    .split(",").map((flag) => flag.trim().replace(/^"|"$/g, "")).filter(Boolean) ?? [];
-  return { date, flags };
 }
 
 Deno.test({
