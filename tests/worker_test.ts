@@ -9,7 +9,7 @@
  * grants; skipped without them.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import type { Miniflare as MiniflareType, Request as MfRequest } from "miniflare";
+import type { Request as MfRequest } from "miniflare";
 import type { Readable } from "node:stream";
 import denoConfig from "../deno.json" with { type: "json" };
 import { demoInstances, Ec2Simulator } from "../src/ec2/simulator.ts";
@@ -85,75 +85,98 @@ async function buildBundle(dir: string): Promise<string> {
   return await Deno.readTextFile(output);
 }
 
+/** The bundle running in one workerd as four workers, each with its own bindings. */
+interface Workers {
+  /** Sends requests to the worker `name`; answers come back as web-standard Responses. */
+  client(name: string): { fetch(url: string, init?: SimpleInit): Promise<Response> };
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts workerd with `script` as the workers `aws` (key and credentials),
+ * `no-credentials`, `no-key` and `demo`; their outbound requests go to
+ * `simulator`, their stdout and stderr to `log`.
+ */
+async function startWorkers(
+  script: string,
+  compatibility: { date: string; flags: string[] },
+  simulator: Ec2Simulator,
+  log: string[],
+): Promise<Workers> {
+  const { Miniflare, Response: MfResponse } = await import("miniflare");
+  const worker = (name: string, bindings: Record<string, string>) => ({
+    name,
+    routes: [`${name}.${DOMAIN}/*`],
+    modules: [{ type: "ESModule" as const, path: "worker.js", contents: script }],
+    compatibilityDate: compatibility.date,
+    compatibilityFlags: compatibility.flags,
+    bindings,
+    outboundService: async (request: MfRequest) => {
+      const answer = await simulator.fetch(request.url, {
+        method: request.method,
+        headers: [...request.headers],
+        body: request.method === "GET" ? undefined : await request.arrayBuffer(),
+      });
+      return new MfResponse(await answer.arrayBuffer(), {
+        status: answer.status,
+        headers: [...answer.headers],
+      });
+    },
+  });
+  const mf = new Miniflare({
+    // Without this Miniflare downloads Cloudflare's request metadata from the internet.
+    cf: false,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      for (const stream of [stdout, stderr]) {
+        stream.on("data", (chunk: Uint8Array) => log.push(String(chunk)));
+      }
+    },
+    workers: [
+      worker("aws", {
+        API_KEY,
+        AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+        AWS_ENDPOINT_URL_EC2: UNUSED_ENDPOINT,
+      }),
+      worker("no-credentials", { API_KEY }),
+      worker("no-key", { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: AWS_SECRET }),
+      worker("demo", { API_KEY, DEMO: "true" }),
+    ],
+  });
+  await mf.ready;
+  return {
+    client: (name) => ({
+      async fetch(url, init = {}) {
+        const answer = await mf.dispatchFetch(url.replace(BASE, `https://${name}.${DOMAIN}`), init);
+        const body = await answer.arrayBuffer();
+        return new Response(answer.status === 204 ? null : body, {
+          status: answer.status,
+          headers: [...answer.headers],
+        });
+      },
+    }),
+    dispose: () => mf.dispose(),
+  };
+}
+
 Deno.test({
   name: "the Workers bundle keeps the HTTP contract in real workerd",
   ignore: !granted,
   async fn(t) {
-    const { Miniflare, Response: MfResponse } = await import("miniflare");
     const dir = await Deno.makeTempDir({ prefix: "workwork-worker-" });
     const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
     const workerLog: string[] = [];
-    let mf: MiniflareType | undefined;
+    let workers: Workers | undefined;
     try {
       const script = await buildBundle(dir);
-      const { date, flags } = await wranglerCompatibility();
-      assertEquals(flags.includes("nodejs_compat"), false);
-      assert(date <= WORKERD_COMPATIBILITY_DATE, `${date} is newer than workerd's`);
-
-      const worker = (name: string, bindings: Record<string, string>) => ({
-        name,
-        routes: [`${name}.${DOMAIN}/*`],
-        modules: [{ type: "ESModule" as const, path: "worker.js", contents: script }],
-        compatibilityDate: date,
-        compatibilityFlags: flags,
-        bindings,
-        outboundService: async (request: MfRequest) => {
-          const answer = await simulator.fetch(request.url, {
-            method: request.method,
-            headers: [...request.headers],
-            body: request.method === "GET" ? undefined : await request.arrayBuffer(),
-          });
-          return new MfResponse(await answer.arrayBuffer(), {
-            status: answer.status,
-            headers: [...answer.headers],
-          });
-        },
-      });
-      mf = new Miniflare({
-        // Without this Miniflare downloads Cloudflare's request metadata from the internet.
-        cf: false,
-        handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-          for (const stream of [stdout, stderr]) {
-            stream.on("data", (chunk: Uint8Array) => workerLog.push(String(chunk)));
-          }
-        },
-        workers: [
-          worker("aws", {
-            API_KEY,
-            AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY: AWS_SECRET,
-            AWS_ENDPOINT_URL_EC2: UNUSED_ENDPOINT,
-          }),
-          worker("no-credentials", { API_KEY }),
-          worker("no-key", { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: AWS_SECRET }),
-          worker("demo", { API_KEY, DEMO: "true" }),
-        ],
-      });
-      const miniflare = mf;
-      /** Sends a request to one of the workers; its answer as a web-standard Response. */
-      const client = (name: string) => ({
-        async fetch(url: string, init: SimpleInit = {}): Promise<Response> {
-          const answer = await miniflare.dispatchFetch(
-            url.replace(BASE, `https://${name}.${DOMAIN}`),
-            init,
-          );
-          const body = await answer.arrayBuffer();
-          return new Response(answer.status === 204 ? null : body, {
-            status: answer.status,
-            headers: [...answer.headers],
-          });
-        },
-      });
+      const compatibility = await wranglerCompatibility();
+      assertEquals(compatibility.flags.includes("nodejs_compat"), false);
+      assert(
+        compatibility.date <= WORKERD_COMPATIBILITY_DATE,
+        `${compatibility.date} is newer than workerd's`,
+      );
+      workers = await startWorkers(script, compatibility, simulator, workerLog);
+      const client = workers.client;
       const aws = client("aws");
       const read = `${BASE}/instance/${REGION}/${RUNNING_ID}`;
       const keyed = { "x-api-key": API_KEY };
@@ -323,7 +346,7 @@ Deno.test({
         assertEquals(simulator.calls.length, calls, "the demo must not send anything out");
       });
     } finally {
-      await mf?.dispose();
+      await workers?.dispose();
       await Deno.remove(dir, { recursive: true });
     }
     const log = workerLog.join("");
