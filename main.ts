@@ -4,6 +4,8 @@
  *
  * - Deno (`deno task start`, `deno serve`, Deno Deploy): settings from the
  *   environment; with no AWS credentials on a local run, the demo simulator.
+ *   On Deno Deploy (`DENO_DEPLOY` set), which runs this file as `deno run`
+ *   would, it starts its own server.
  * - Cloudflare Workers: settings from the `env` bindings and secrets.
  *
  * @module
@@ -13,7 +15,7 @@ import { ApiError } from "./src/errors.ts";
 import { createService, type Service } from "./src/service.ts";
 
 /** Variables read on Deno beyond the service's own. */
-const DENO_VARIABLES = ["PORT", "DENO_SERVE_ADDRESS", "DENO_DEPLOYMENT_ID"] as const;
+const DENO_VARIABLES = ["PORT", "DENO_SERVE_ADDRESS", "DENO_DEPLOYMENT_ID", "DENO_DEPLOY"] as const;
 
 const onDeno = typeof Deno !== "undefined";
 let denoService: Promise<Service> | undefined;
@@ -115,6 +117,13 @@ if (onDeno && import.meta.main && !Deno.env.get("DENO_DEPLOYMENT_ID")) {
   if (port && !Deno.env.get("DENO_SERVE_ADDRESS")) {
     Deno.env.set("DENO_SERVE_ADDRESS", `tcp:0.0.0.0:${port}`);
   }
+}
+
+if (onDeno && import.meta.main && Deno.env.get("DENO_DEPLOY")) {
+  // Deno Deploy starts the entry point as `deno run` would, and `deno run` does
+  // not serve a default export, so listen here. DENO_DEPLOY is set only there.
+  // https://docs.deno.com/deploy/getting_started/#dynamic-entrypoint
+  Deno.serve({ onListen: announce }, (request) => handle(request));
 }
 
 export default {

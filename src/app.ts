@@ -4,7 +4,10 @@
  *
  * @module
  */
-import { type Context, Hono } from "hono";
+import type { Context } from "hono";
+// The tiny preset (PatternRouter) keeps the Workers bundle ~2.5 KB gzipped smaller than
+// the default SmartRouter; with a handful of routes its matching speed makes no difference.
+import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
 import type { Config } from "./config.ts";

@@ -1,10 +1,13 @@
 /**
  * The real entry point, served over HTTP on 127.0.0.1 exactly as
- * `deno task start` serves it. Needs --allow-run=deno, --allow-net=127.0.0.1
+ * `deno task start` serves it, locally and as on Deno Deploy (DENO_DEPLOYMENT_ID
+ * set: no demo without credentials). Needs --allow-run=deno, --allow-net=127.0.0.1
  * and --allow-env, which `deno task test` grants; skipped without them.
  */
-import { assertEquals, assertExists, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertExists, assertMatch } from "@std/assert";
 import denoConfig from "../deno.json" with { type: "json" };
+import { Ec2Simulator } from "../src/ec2/simulator.ts";
+import { AWS_SECRET, errorOf, REGION, RUNNING_ID, SEEDS, STOPPED_ID } from "./_helpers.ts";
 
 const granted = (await Deno.permissions.query({ name: "run", command: "deno" })).state ===
     "granted" &&
@@ -14,9 +17,14 @@ if (!granted) {
   console.warn("main_test.ts skipped: it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env");
 }
 
-/** Starts `deno task start`'s command with `env`, and waits for its banner. */
-async function startServer(env: Record<string, string>) {
-  const [command, ...args] = denoConfig.tasks.start.command.split(" ");
+/**
+ * Starts `deno task start`'s command with `env`, and waits for its banner.
+ * `run: true` swaps `deno serve` for `deno run`, as Deno Deploy starts it.
+ */
+async function startServer(env: Record<string, string>, { run = false } = {}) {
+  const [command, subcommand, ...args] = denoConfig.tasks.start.command.split(" ");
+  assertEquals(subcommand, "serve");
+  args.unshift(run ? "run" : subcommand);
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"]
       .map((name) => [name, Deno.env.get(name)])
@@ -129,6 +137,84 @@ Deno.test({
       });
       assertEquals(response.status, 200);
       await response.body?.cancel();
+    } finally {
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "main.ts started as Deno Deploy starts it serves, signing EC2 calls to AWS_ENDPOINT_URL_EC2",
+  ignore: !granted,
+  async fn() {
+    const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
+    const ec2 = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      // A copy without the server's abort signal, which the simulator would watch.
+      async (request) =>
+        simulator.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: await request.text(),
+        }),
+    );
+    const key = "deploy-key-0123456789";
+    const server = await startServer({
+      DENO_DEPLOY: "true",
+      DENO_DEPLOYMENT_ID: "local-check",
+      API_KEY: key,
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+      AWS_ENDPOINT_URL_EC2: `http://127.0.0.1:${ec2.addr.port}`,
+    }, { run: true });
+    try {
+      assertMatch(server.banner, /talking to AWS EC2/);
+      const read = await fetch(`${server.base}/instance/${REGION}/${RUNNING_ID}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      assertEquals(read.status, 200);
+      assertEquals((await read.json()).tags.agent, "007");
+
+      const before = Date.now();
+      const start = await fetch(`${server.base}/instance/${REGION}/${STOPPED_ID}/start`, {
+        method: "POST",
+        headers: { "x-api-key": key },
+      });
+      assertEquals(start.status, 204);
+      await start.body?.cancel();
+      const started = simulator.instance(REGION, STOPPED_ID)!;
+      assertEquals(started.state, "pending");
+      assert(Date.parse(started.tags.start_time) >= before - 1000, started.tags.start_time);
+      assertEquals(simulator.calls.map(({ action, region }) => `${action} ${region}`), [
+        `DescribeInstances ${REGION}`,
+        `StartInstances ${REGION}`,
+        `CreateTags ${REGION}`,
+      ]);
+    } finally {
+      await server.stop();
+      await ec2.shutdown();
+    }
+    const log = server.lines.join("\n");
+    assertEquals(log.includes(key) || log.includes(AWS_SECRET), false);
+  },
+});
+
+Deno.test({
+  name: "deno serve as on Deno Deploy without AWS credentials refuses EC2 routes with a JSON 503",
+  ignore: !granted,
+  async fn() {
+    const key = "deploy-key-0123456789";
+    const server = await startServer({ DENO_DEPLOYMENT_ID: "local-check", API_KEY: key });
+    try {
+      assertEquals(server.banner.includes("DEMO"), false);
+      const response = await fetch(`${server.base}/instance/${REGION}/${RUNNING_ID}`, {
+        headers: { "x-api-key": key },
+      });
+      assertEquals(response.status, 503);
+      const error = await errorOf(response);
+      assertEquals(error.id, "aws");
+      assertMatch(error.title, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
     } finally {
       await server.stop();
     }

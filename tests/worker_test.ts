@@ -1,0 +1,357 @@
+/**
+ * The Cloudflare Workers bundle, built as `deno task build` builds it and run
+ * in real workerd (npm:miniflare), with no `nodejs_compat`. The worker's
+ * outbound requests to EC2 are answered by the simulator, so the whole path
+ * (bindings → config → routes → SigV4 → the worker's own fetch → XML) runs as
+ * it does on Cloudflare.
+ *
+ * Needs the permissions tests/_workerd.ts lists, which `deno task test`
+ * grants; skipped without them.
+ */
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import type { Request as MfRequest } from "miniflare";
+import type { Readable } from "node:stream";
+import denoConfig from "../deno.json" with { type: "json" };
+import { demoInstances, Ec2Simulator } from "../src/ec2/simulator.ts";
+import {
+  API_KEY,
+  AWS_SECRET,
+  errorOf,
+  OTHER_REGION,
+  OTHER_REGION_ID,
+  REGION,
+  RUNNING_ID,
+  SEEDS,
+  STOPPED_ID,
+} from "./_helpers.ts";
+import {
+  WORKERD_COMPATIBILITY_DATE,
+  workerdPermissions,
+  wranglerCompatibility,
+} from "./_workerd.ts";
+
+/** Each worker below answers on its own host: `https://<name>.workwork.test`. */
+const DOMAIN = "workwork.test";
+const ACCESS_KEY_ID = "AKIDEXAMPLE";
+/** Nothing listens there: were the outbound service bypassed, nothing would leave the machine. */
+const UNUSED_ENDPOINT = "http://127.0.0.1:9";
+const BASE = "https://worker";
+const UNKNOWN_ID = "i-0000000000000dead";
+
+const granted = await workerdGranted();
+if (!granted) {
+  console.warn(
+    "worker_test.ts skipped: it needs --allow-net=127.0.0.1 --allow-env and " +
+      "the flags `deno run --allow-env tests/_workerd.ts` prints; `deno task test` grants them",
+  );
+}
+
+/** The requests these tests send. */
+interface SimpleInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+async function workerdGranted(): Promise<boolean> {
+  // Finding the paths reads the environment (TMPDIR), so env comes first.
+  if ((await Deno.permissions.query({ name: "env" })).state !== "granted") return false;
+  const { binary, read, write } = workerdPermissions();
+  const descriptors: Deno.PermissionDescriptor[] = [
+    { name: "run", command: "deno" },
+    { name: "run", command: binary },
+    { name: "net", host: "127.0.0.1" },
+    ...read.map((path) => ({ name: "read", path }) as const),
+    ...write.map((path) => ({ name: "write", path }) as const),
+  ];
+  for (const descriptor of descriptors) {
+    if ((await Deno.permissions.query(descriptor)).state !== "granted") return false;
+  }
+  return true;
+}
+
+/** Runs the build task's bundle command with its output sent to `dir`. */
+async function buildBundle(dir: string): Promise<string> {
+  const bundle = denoConfig.tasks.build.command.split(" && ")[0];
+  assert(bundle.includes(" -o dist/worker.js "), bundle);
+  const output = `${dir}/worker.js`;
+  const [command, ...args] = bundle.replace("dist/worker.js", output).split(" ");
+  const { success, stderr } = await new Deno.Command(command, {
+    args,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert(success, new TextDecoder().decode(stderr));
+  return await Deno.readTextFile(output);
+}
+
+/** The bundle running in one workerd as four workers, each with its own bindings. */
+interface Workers {
+  /** Sends requests to the worker `name`; answers come back as web-standard Responses. */
+  client(name: string): { fetch(url: string, init?: SimpleInit): Promise<Response> };
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts workerd with `script` as the workers `aws` (key and credentials),
+ * `no-credentials`, `no-key` and `demo`; their outbound requests go to
+ * `simulator`, their stdout and stderr to `log`.
+ */
+async function startWorkers(
+  script: string,
+  compatibility: { date: string; flags: string[] },
+  simulator: Ec2Simulator,
+  log: string[],
+): Promise<Workers> {
+  const { Miniflare, Response: MfResponse } = await import("miniflare");
+  const worker = (name: string, bindings: Record<string, string>) => ({
+    name,
+    routes: [`${name}.${DOMAIN}/*`],
+    modules: [{ type: "ESModule" as const, path: "worker.js", contents: script }],
+    compatibilityDate: compatibility.date,
+    compatibilityFlags: compatibility.flags,
+    bindings,
+    outboundService: async (request: MfRequest) => {
+      const answer = await simulator.fetch(request.url, {
+        method: request.method,
+        headers: [...request.headers],
+        body: request.method === "GET" ? undefined : await request.arrayBuffer(),
+      });
+      return new MfResponse(await answer.arrayBuffer(), {
+        status: answer.status,
+        headers: [...answer.headers],
+      });
+    },
+  });
+  const mf = new Miniflare({
+    // Without this Miniflare downloads Cloudflare's request metadata from the internet.
+    cf: false,
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
+      for (const stream of [stdout, stderr]) {
+        stream.on("data", (chunk: Uint8Array) => log.push(String(chunk)));
+      }
+    },
+    workers: [
+      worker("aws", {
+        API_KEY,
+        AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+        AWS_ENDPOINT_URL_EC2: UNUSED_ENDPOINT,
+      }),
+      worker("no-credentials", { API_KEY }),
+      worker("no-key", { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: AWS_SECRET }),
+      worker("demo", { API_KEY, DEMO: "true" }),
+    ],
+  });
+  await mf.ready;
+  return {
+    client: (name) => ({
+      async fetch(url, init = {}) {
+        const answer = await mf.dispatchFetch(url.replace(BASE, `https://${name}.${DOMAIN}`), init);
+        const body = await answer.arrayBuffer();
+        return new Response(answer.status === 204 ? null : body, {
+          status: answer.status,
+          headers: [...answer.headers],
+        });
+      },
+    }),
+    dispose: () => mf.dispose(),
+  };
+}
+
+Deno.test({
+  name: "the Workers bundle keeps the HTTP contract in real workerd",
+  ignore: !granted,
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "workwork-worker-" });
+    const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
+    const workerLog: string[] = [];
+    let workers: Workers | undefined;
+    try {
+      const script = await buildBundle(dir);
+      const compatibility = await wranglerCompatibility();
+      assertEquals(compatibility.flags.includes("nodejs_compat"), false);
+      assert(
+        compatibility.date <= WORKERD_COMPATIBILITY_DATE,
+        `${compatibility.date} is newer than workerd's`,
+      );
+      workers = await startWorkers(script, compatibility, simulator, workerLog);
+      const client = workers.client;
+      const aws = client("aws");
+      const read = `${BASE}/instance/${REGION}/${RUNNING_ID}`;
+      const keyed = { "x-api-key": API_KEY };
+
+      await t.step("GET reads the instance from EC2 through the worker's fetch", async () => {
+        const response = await aws.fetch(read, { headers: keyed });
+        assertEquals(response.status, 200);
+        const body = await response.json();
+        assertEquals(body.state, "running");
+        assertEquals(body.type, "t3.micro");
+        assertEquals(body.tags.agent, "007");
+        assertEquals(body.public_ip_address !== null, true);
+        const call = simulator.calls.at(-1)!;
+        assertEquals([call.action, call.region, call.params["InstanceId.1"]], [
+          "DescribeInstances",
+          REGION,
+          RUNNING_ID,
+        ]);
+      });
+
+      await t.step("every key source is accepted", async () => {
+        const headerSources: Record<string, string>[] = [
+          { api_key: API_KEY },
+          { "Api-Key": API_KEY },
+          { "X-Api-Key": API_KEY },
+          { authorization: `Bearer ${API_KEY}` },
+          { cookie: `theme=dark; api_key=${API_KEY}` },
+        ];
+        for (const headers of headerSources) {
+          const response = await aws.fetch(read, { headers });
+          assertEquals(response.status, 200, JSON.stringify(headers));
+          await response.arrayBuffer();
+        }
+        const response = await aws.fetch(`${read}/reboot`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ api_key: API_KEY }),
+        });
+        assertEquals(response.status, 204);
+      });
+
+      await t.step("start, stop and reboot change the state, then write start_time", async () => {
+        const started = Date.now();
+        const start = await aws.fetch(`${BASE}/instance/${REGION}/${STOPPED_ID}/start`, {
+          method: "POST",
+          headers: keyed,
+        });
+        assertEquals(start.status, 204);
+        assertEquals(await start.text(), "");
+        const afterStart = simulator.instance(REGION, STOPPED_ID)!;
+        assertEquals(afterStart.state, "pending");
+        const startTime = Date.parse(afterStart.tags.start_time);
+        assert(
+          startTime >= started - 1000 && startTime <= Date.now() + 1000,
+          afterStart.tags.start_time,
+        );
+        assertMatch(afterStart.tags.start_time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+        const stop = await aws.fetch(`${read}/stop/`, { method: "PUT", headers: keyed });
+        assertEquals(stop.status, 204);
+        const afterStop = simulator.instance(REGION, RUNNING_ID)!;
+        assertEquals([afterStop.state, afterStop.tags.start_time], ["stopping", ""]);
+
+        const reboots = simulator.instance(OTHER_REGION, OTHER_REGION_ID)!.reboots;
+        const reboot = await aws.fetch(
+          `${BASE}/instance/${OTHER_REGION}/${OTHER_REGION_ID}/reboot`,
+          {
+            method: "POST",
+            headers: keyed,
+          },
+        );
+        assertEquals(reboot.status, 204);
+        const afterReboot = simulator.instance(OTHER_REGION, OTHER_REGION_ID)!;
+        assertEquals(afterReboot.reboots, reboots + 1);
+        assert(Date.parse(afterReboot.tags.start_time) >= started - 1000);
+
+        const actions = simulator.calls.slice(-6).map(({ action, region }) =>
+          `${action} ${region}`
+        );
+        assertEquals(actions, [
+          `StartInstances ${REGION}`,
+          `CreateTags ${REGION}`,
+          `StopInstances ${REGION}`,
+          `CreateTags ${REGION}`,
+          `RebootInstances ${OTHER_REGION}`,
+          `CreateTags ${OTHER_REGION}`,
+        ]);
+      });
+
+      await t.step("a wrong key answers 401 and makes no EC2 call", async () => {
+        const calls = simulator.calls.length;
+        const response = await aws.fetch(`${read}/stop`, {
+          method: "POST",
+          headers: { "x-api-key": "not-the-key" },
+        });
+        assertEquals(response.status, 401);
+        assertEquals(await errorOf(response), { id: "api_key", title: "Invalid api key" });
+        assertEquals(simulator.calls.length, calls);
+      });
+
+      await t.step("missing key, bad region, bad id and bad action answer 422", async () => {
+        const cases: [string, SimpleInit, string, string][] = [
+          [read, {}, "api_key", "Missing data for required field."],
+          [
+            `${BASE}/instance/us_west_2/${RUNNING_ID}`,
+            { headers: keyed },
+            "region",
+            "Invalid region",
+          ],
+          [
+            `${BASE}/instance/${REGION}/i-xyz`,
+            { headers: keyed },
+            "instance_id",
+            "Invalid instance_id",
+          ],
+          [`${read}/explode`, { method: "POST", headers: keyed }, "action", "Invalid action"],
+        ];
+        for (const [url, init, id, title] of cases) {
+          const response = await aws.fetch(url, init);
+          assertEquals(response.status, 422, url);
+          assertEquals(await errorOf(response), { id, title });
+        }
+      });
+
+      await t.step("an instance EC2 does not know answers 404", async () => {
+        const response = await aws.fetch(`${BASE}/instance/${REGION}/${UNKNOWN_ID}`, {
+          headers: keyed,
+        });
+        assertEquals(response.status, 404);
+        assertEquals(await errorOf(response), {
+          id: "instance_id",
+          title: "instance_id not found",
+        });
+      });
+
+      await t.step("without AWS credentials bound it answers a JSON 503 naming them", async () => {
+        const calls = simulator.calls.length;
+        const bare = client("no-credentials");
+        const response = await bare.fetch(`${read}/start`, { method: "POST", headers: keyed });
+        assertEquals(response.status, 503);
+        const error = await errorOf(response);
+        assertEquals(error.id, "aws");
+        assertMatch(error.title, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.*DEMO=true/);
+        assertEquals(simulator.calls.length, calls);
+      });
+
+      await t.step("without API_KEY bound it answers a JSON 500 naming the variable", async () => {
+        const keyless = client("no-key");
+        const response = await keyless.fetch(read, { headers: keyed });
+        assertEquals(response.status, 500);
+        const error = await errorOf(response);
+        assertEquals(error.id, "config");
+        assertMatch(error.title, /^API_KEY is required/);
+      });
+
+      await t.step("DEMO=true serves the simulator, its state kept in the isolate", async () => {
+        const calls = simulator.calls.length;
+        const demo = client("demo");
+        const [running] = demoInstances();
+        const url = `${BASE}/instance/${running.region}/${running.id}`;
+        const before = await (await demo.fetch(url, { headers: keyed })).json();
+        assertEquals([before.state, before.tags.Name], ["running", "dev-box"]);
+        const stop = await demo.fetch(`${url}/stop`, { method: "POST", headers: keyed });
+        assertEquals(stop.status, 204);
+        const after = await (await demo.fetch(url, { headers: keyed })).json();
+        assertEquals([after.state, after.tags.start_time], ["stopping", ""]);
+        assertEquals(simulator.calls.length, calls, "the demo must not send anything out");
+      });
+    } finally {
+      await workers?.dispose();
+      await Deno.remove(dir, { recursive: true });
+    }
+    const log = workerLog.join("");
+    assertMatch(log, /POST \/instance\/us-west-2\/i-0fedcba9876543210\/start 204/);
+    assertEquals(log.includes(API_KEY), false, "the API key reached the log");
+    assertEquals(log.includes(AWS_SECRET), false, "the AWS secret reached the log");
+  },
+});
