@@ -7,7 +7,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./audit.ts";
-import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
+import { apiKeyAuth, type ApiKeyEntry, type AuthVariables, matchKey } from "./auth.ts";
 import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
@@ -65,7 +65,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.use(async function responseHeaders(c, next) {
     const sent = c.req.header("x-request-id");
-    const requestId = sent && REQUEST_ID_PATTERN.test(sent) ? sent : crypto.randomUUID();
+    // A key sent as the request id would be echoed and logged: refuse that one.
+    const sane = sent !== undefined && REQUEST_ID_PATTERN.test(sent) && !await matchKey(keys, sent);
+    const requestId = sane ? sent : crypto.randomUUID();
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
