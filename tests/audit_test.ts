@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import type { AuditRecord } from "../src/audit.ts";
 import { API_KEY, KEYED, REGION, RUNNING_ID, STOPPED_ID, T0, testService } from "./_helpers.ts";
 
@@ -105,4 +105,16 @@ Deno.test("the audit line counts every attempt, retries and failed calls include
   assertEquals(record.attempts, 6);
   assertEquals(record.ec2_request_ids.length, 2);
   assert(record.ec2_request_ids.every((id) => typeof id === "string"));
+});
+
+Deno.test("a key sent as X-Request-Id is replaced, not echoed or audited", async () => {
+  const { app, audit } = await testService();
+  const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: { ...KEYED, "x-request-id": API_KEY },
+  });
+  assertEquals(response.status, 204);
+  assertMatch(response.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  assertEquals(audit.length, 1);
+  assertEquals(audit[0].includes(API_KEY), false);
 });
