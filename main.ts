@@ -111,7 +111,7 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
       "simulator. Nothing here touches AWS; state lives in this process only.",
       service.generatedApiKey
         ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
-        : "API key: the API_KEY you set",
+        : "API key: the one you set in API_KEY or API_KEYS",
       `Serving on ${base}. Try:`,
       `  curl -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}`,
       `  curl -X POST -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}/stop`,
