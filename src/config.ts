@@ -28,7 +28,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The service's settings. */
 export interface Config {
-  /** The key that grants full access (`API_KEY`); null only in demo mode. */
+  /** The key that grants full access (`API_KEY`); null when only `API_KEYS` is set, or in demo mode. */
   apiKey: string | null;
   /** More keys, with scopes (`API_KEYS`). */
   apiKeys: ApiKeySpec[];
