@@ -74,7 +74,9 @@ function readEntry(entry: unknown, index: number): ApiKeySpec {
   // An unknown field is most likely a typo ("region") that would silently widen the scope.
   const unknown = Object.keys(fields).find((field) => !FIELDS.includes(field));
   if (unknown !== undefined) {
-    throw new TypeError(`${at}: unknown field "${printable(unknown)}"; use ${FIELDS.join(", ")}`);
+    // A long field name could be a key pasted in the wrong place: name only short ones.
+    const field = /^\w{1,24}$/.test(unknown) ? `"${unknown}"` : "with a long or odd name";
+    throw new TypeError(`${at}: unknown field ${field}; use ${FIELDS.join(", ")}`);
   }
   if (typeof fields.name !== "string" || !NAME_PATTERN.test(fields.name)) {
     throw new TypeError(

@@ -106,6 +106,7 @@ Deno.test("a malformed API_KEYS stops start-up naming the entry and field, never
     [`[{"name":"ci","key":"${secret}","tags":["team"]}]`, `"tags" must be an object`],
     [`[{"name":"ci","key":"${secret}","tags":{}}]`, `"tags" must name at least one`],
     [`[{"name":"a","key":"x1"},{"name":"a","key":"x2"}]`, `the name "a" is used twice`],
+    [`[{"name":"ci","${secret}":"k"}]`, `unknown field with a long or odd name`],
   ];
   for (const [value, message] of cases) {
     const error = assertThrows(
