@@ -258,3 +258,32 @@ Deno.test("thousands of hostile requests get 2xx or JSON 4xx, echo no secret, an
   });
   assertEquals(good.status, 200);
 });
+
+Deno.test("path tricks and cookie abuse each get a clear JSON 4xx", async () => {
+  const { app, simulator } = await testService();
+  const id = RUNNING_ID;
+  const cases: [string, string, number, string][] = [
+    ["GET", `/instance/${REGION}%2F${id}`, 422, "region"],
+    ["GET", `/instance/${REGION}/${id}%00`, 422, "instance_id"],
+    ["GET", `/instance/${REGION}/${id}%2F..%2F..`, 422, "instance_id"],
+    ["GET", `//instance/${REGION}/${id}`, 404, "path"],
+    ["GET", `/instance//${REGION}/${id}`, 404, "path"],
+    ["POST", `/instance/${REGION}/${id}/%ZZ`, 422, "action"],
+    ["POST", `/instance/${REGION}/${id}/START`, 422, "action"],
+    ["POST", `/instance/${REGION}/${id}/st%00art`, 422, "action"],
+    ["GET", `/instance/ｕｓ-west-2/${id}`, 422, "region"],
+    ["GET", `/instance/${REGION}/i-0A1B2C3D4E5F60718`, 422, "instance_id"],
+    ["POST", `/instance/${REGION}/${id}`, 405, "method"],
+  ];
+  for (const [method, path, status, errorId] of cases) {
+    const response = await app.request(path, { method, headers: KEYED });
+    assertEquals(response.status, status, `${method} ${path}`);
+    assertEquals((await response.json()).errors[0].id, errorId, `${method} ${path}`);
+  }
+  for (const cookie of ["api_key=%ZZ", "api_key=%00", "api_key=a; api_key=b", "api_key"]) {
+    const response = await app.request(`/instance/${REGION}/${id}`, { headers: { cookie } });
+    assertEquals(response.status >= 400 && response.status < 500, true, cookie);
+    assertEquals((await response.json()).errors[0].id, "api_key", cookie);
+  }
+  assertEquals(simulator.calls.length, 0, "none of them reached EC2");
+});
