@@ -36,13 +36,14 @@ function serviceFor(bindings: unknown): Promise<Service> {
   if (onDeno) {
     return denoService ??= createService(denoEnv(), {
       log,
+      audit: log,
       demoWithoutCredentials: !Deno.env.get("DENO_DEPLOYMENT_ID"),
     });
   }
   const env = typeof bindings === "object" && bindings !== null ? bindings : {};
   let service = workerServices.get(env);
   if (!service) {
-    service = createService(stringsOf(env), { log });
+    service = createService(stringsOf(env), { log, audit: log });
     workerServices.set(env, service);
     service.then(announceGeneratedKey, () => {});
   }
@@ -56,15 +57,27 @@ function stringsOf(bindings: object): Env {
   );
 }
 
-async function handle(request: Request, bindings?: unknown): Promise<Response> {
+/**
+ * The client's address: the peer of the connection on Deno (Deno Deploy puts
+ * the client there too), Cloudflare's `CF-Connecting-IP` on Workers, which
+ * Cloudflare sets itself and a client cannot forge.
+ */
+function clientAddress(request: Request, second: unknown): string | undefined {
+  if (!onDeno) return request.headers.get("cf-connecting-ip") ?? undefined;
+  const remote = (second as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr;
+  return remote?.hostname;
+}
+
+/** `second` is `Deno.serve`'s handler info on Deno, the `env` bindings on Workers. */
+async function handle(request: Request, second?: unknown): Promise<Response> {
   let service: Service;
   try {
-    service = await serviceFor(bindings);
+    service = await serviceFor(second);
   } catch (error) {
     const title = error instanceof ConfigError ? error.message : "Internal error";
     return new ApiError(500, "config", title).toResponse();
   }
-  return service.app.fetch(request);
+  return service.app.fetch(request, { clientAddress: clientAddress(request, second) });
 }
 
 function announceGeneratedKey(service: Service): void {
@@ -100,7 +113,7 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
       "simulator. Nothing here touches AWS; state lives in this process only.",
       service.generatedApiKey
         ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
-        : "API key: the API_KEY you set",
+        : "API key: the one you set in API_KEY or API_KEYS",
       `Serving on ${base}. Try:`,
       `  curl -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}`,
       `  curl -X POST -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}/stop`,

@@ -9,8 +9,10 @@ import type { Context } from "hono";
 // the default SmartRouter; with a handful of routes its matching speed makes no difference.
 import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
-import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
+import { auditLog, type AuditVariables } from "./audit.ts";
+import { apiKeyAuth, type ApiKeyEntry, type AuthVariables, matchKey } from "./auth.ts";
 import type { Config } from "./config.ts";
+import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
 import { ApiError, toApiError } from "./errors.ts";
@@ -24,6 +26,7 @@ import {
   isInstanceId,
   listInstances,
 } from "./instances.ts";
+import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 
 /** Request bodies larger than this are refused with 413. */
@@ -35,7 +38,7 @@ const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** What the app needs from its platform. */
 export interface AppDeps {
-  config: Pick<Config, "timeoutMs" | "allowedRegions">;
+  config: Pick<Config, "timeoutMs" | "allowedRegions"> & Partial<Pick<Config, "corsOrigins">>;
   /** The configured keys. */
   keys: readonly ApiKeyEntry[];
   /** The EC2 client; null when the service has no AWS credentials to act with. */
@@ -44,20 +47,30 @@ export interface AppDeps {
   now?: () => Date;
   /** Where the one line per request goes. Default: none. */
   log?: (line: string) => void;
+  /** Where the audit lines go (JSON, one per line). Default: none. */
+  audit?: (line: string) => void;
+  /** Counts failed key checks per client address. Default: one on `now`. */
+  limiter?: FailureLimiter;
 }
 
-type Env = { Variables: AuthVariables & { requestId: string } };
+type Env = {
+  Bindings: ClientBindings;
+  Variables: AuthVariables & AuditVariables & { requestId: string };
+};
 
 /** Builds a fresh app; it keeps no state between requests. */
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
   const app = new Hono<Env>({ strict: false });
-  const auth = apiKeyAuth(keys);
+  const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
+  const auth = limitFailures(limiter, apiKeyAuth(keys));
 
   app.use(async function responseHeaders(c, next) {
     const sent = c.req.header("x-request-id");
-    const requestId = sent && REQUEST_ID_PATTERN.test(sent) ? sent : crypto.randomUUID();
+    // A key sent as the request id would be echoed and logged: refuse that one.
+    const sane = sent !== undefined && REQUEST_ID_PATTERN.test(sent) && !await matchKey(keys, sent);
+    const requestId = sane ? sent : crypto.randomUUID();
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
@@ -67,6 +80,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
+  app.use(auditLog({ sink: deps.audit ?? (() => {}), now }));
+  const cors = corsFor(config.corsOrigins);
+  if (cors) app.use("/instance/*", cors);
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -74,8 +90,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     },
   }));
 
-  function ec2(): Ec2Client {
-    if (deps.ec2) return deps.ec2;
+  /** The EC2 client, reporting its calls to the request's audit line. */
+  function ec2(c: Context<Env>): Ec2Client {
+    if (deps.ec2) return deps.ec2.observed((call) => c.var.ec2Calls.push(call));
     throw new ApiError(
       503,
       "aws",
@@ -106,7 +123,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action: "read", region });
     const signal = AbortSignal.timeout(config.timeoutMs);
-    const instances = await listInstances(ec2(), region, filters, { signal });
+    const instances = await listInstances(ec2(c), region, filters, { signal });
     const at = now();
     return c.json({
       instances: instances
@@ -119,7 +136,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { region, instanceId, signal } = target(c);
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action: "read", region, instanceId });
-    const instance = await describeInstance(ec2(), region, instanceId, { signal });
+    const instance = await describeInstance(ec2(c), region, instanceId, { signal });
     requireTags(scope, instance);
     return c.json(instanceView(instance, now()));
   });
@@ -132,9 +149,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     requireScope(scope, { action, region, instanceId });
     if (scope.tags) {
       // Only a key limited by tags costs a DescribeInstances before the change.
-      requireTags(scope, await describeInstance(ec2(), region, instanceId, { signal }));
+      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
     }
-    await changeState(ec2(), { region, instanceId, action, now: now() }, { signal });
+    await changeState(ec2(c), { region, instanceId, action, now: now() }, { signal });
     return c.body(null, 204);
   });
 

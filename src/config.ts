@@ -4,12 +4,14 @@
  *
  * @module
  */
+import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
 
 /** Every variable the service reads. */
 export const CONFIG_VARIABLES = [
   "API_KEY",
+  "API_KEYS",
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "AWS_SESSION_TOKEN",
@@ -18,6 +20,7 @@ export const CONFIG_VARIABLES = [
   "EC2_TIMEOUT_MS",
   "ALLOWED_REGIONS",
   "DEMO",
+  "CORS_ORIGINS",
 ] as const;
 
 /** The environment as the service sees it. */
@@ -25,8 +28,10 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The service's settings. */
 export interface Config {
-  /** The key that grants full access (`API_KEY`); null only in demo mode. */
+  /** The key that grants full access (`API_KEY`); null when only `API_KEYS` is set, or in demo mode. */
   apiKey: string | null;
+  /** More keys, with scopes (`API_KEYS`). */
+  apiKeys: ApiKeySpec[];
   /** Null when no AWS credentials are set. */
   aws: AwsCredentials | null;
   /** Endpoint override for every region, as the AWS SDKs read it. */
@@ -37,6 +42,8 @@ export interface Config {
   allowedRegions: ReadonlySet<string> | null;
   /** Serve the built-in EC2 simulator instead of AWS. */
   demo: boolean;
+  /** Origins browsers may call the API from (`CORS_ORIGINS`); null turns CORS off. */
+  corsOrigins: readonly string[] | null;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -61,17 +68,50 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const aws = awsCredentials(env);
   const demo = flag(env, "DEMO") || (!aws && (options.demoWithoutCredentials ?? false));
   const apiKey = env.API_KEY || null;
-  if (!apiKey && !demo) {
-    throw new ConfigError("API_KEY is required: set it to a secret key for clients");
+  const apiKeys = apiKeyList(env);
+  if (!apiKey && apiKeys.length === 0 && !demo) {
+    throw new ConfigError(
+      "API_KEY is required: set it to a secret key for clients, or give scoped keys in API_KEYS",
+    );
   }
   return {
     apiKey,
+    apiKeys,
     aws,
     endpoint: endpointOverride(env),
     timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
     allowedRegions: regionList(env, "ALLOWED_REGIONS"),
     demo,
+    corsOrigins: originList(env, "CORS_ORIGINS"),
   };
+}
+
+function apiKeyList(env: Env): ApiKeySpec[] {
+  try {
+    return parseApiKeys(env.API_KEYS);
+  } catch (error) {
+    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+  }
+}
+
+/** `*`, or origins such as `https://app.example.com`, separated by commas. */
+function originList(env: Env, name: string): readonly string[] | null {
+  const value = env[name];
+  if (!value?.trim()) return null;
+  const origins = value.split(",").map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === "*") continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch { /* reported below */ }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        `${name} must list origins like "https://app.example.com" (scheme, host, optional port; no path or trailing slash), or "*"`,
+      );
+    }
+  }
+  return origins;
 }
 
 /** The AWS credentials in `env`, or null when none are set. */

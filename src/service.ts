@@ -6,10 +6,9 @@
  */
 import type { Hono } from "hono";
 import { createApp } from "./app.ts";
-import { keyDigest } from "./auth.ts";
-import { type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
+import { keyEntries } from "./api_keys.ts";
+import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
 import { Ec2Client } from "./ec2/client.ts";
-import { FULL_ACCESS } from "./scopes.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -24,6 +23,8 @@ export interface ServiceOptions extends LoadConfigOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Where the one line per request goes. */
   log?: (line: string) => void;
+  /** Where the audit lines go (one JSON object per line). */
+  audit?: (line: string) => void;
 }
 
 /** A configured service. */
@@ -58,10 +59,14 @@ export async function createService(
       endpoint: simulator ? undefined : config.endpoint,
       timeoutMs: config.timeoutMs,
     });
-  const generatedApiKey = config.apiKey ? null : randomKey();
-  const apiKey = config.apiKey ?? generatedApiKey!;
-  const keys = [{ name: "default", digest: await keyDigest(apiKey), scope: FULL_ACCESS }];
-  const app = createApp({ config, keys, ec2, log: options.log });
+  const generatedApiKey = config.apiKey || config.apiKeys.length ? null : randomKey();
+  let keys;
+  try {
+    keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
+  } catch (error) {
+    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+  }
+  const app = createApp({ config, keys, ec2, log: options.log, audit: options.audit });
   return { app, simulator, demoInstances: seeds, generatedApiKey };
 }
 

@@ -45,6 +45,7 @@ export interface TestServiceOptions {
   allowedRegions?: string[];
   /** Extra keys besides `API_KEY`, by key. */
   keys?: Record<string, { name: string; scope: Partial<KeyScope> }>;
+  corsOrigins?: string[];
 }
 
 /** The app on a fresh simulator; `clock.now` moves time for both. */
@@ -62,10 +63,12 @@ export async function testService(options: TestServiceOptions = {}) {
     timeoutMs: options.timeoutMs ?? 2000,
   });
   const lines: string[] = [];
+  const audit: string[] = [];
   const app = createApp({
     config: {
       timeoutMs: options.timeoutMs ?? 2000,
       allowedRegions: options.allowedRegions ? new Set(options.allowedRegions) : null,
+      corsOrigins: options.corsOrigins ?? null,
     },
     keys: [
       { name: "default", digest: await keyDigest(API_KEY), scope: FULL_ACCESS },
@@ -80,8 +83,9 @@ export async function testService(options: TestServiceOptions = {}) {
     ec2,
     now: () => new Date(clock.now),
     log: (line) => lines.push(line),
+    audit: (line) => audit.push(line),
   });
-  return { app, simulator, clock, lines };
+  return { app, simulator, clock, lines, audit };
 }
 
 /** Headers carrying the right key. */

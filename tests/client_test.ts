@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { type CallTrace, Ec2Client } from "../src/ec2/client.ts";
+import { type CallRecord, type CallTrace, Ec2Client } from "../src/ec2/client.ts";
 import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
 import { DESCRIBE_ONE_STOPPED, REBOOT_INSTANCES } from "./_fixtures.ts";
 
@@ -178,4 +178,33 @@ Deno.test("DeleteTags with no key is refused before anything is sent", async () 
   const client = new Ec2Client({ credentials: EXAMPLE_CREDENTIALS, fetch });
   await assertRejects(() => client.deleteTags("us-west-2", ["i-12345678"], []), RangeError);
   assertEquals(requests.length, 0);
+});
+
+Deno.test("an observed client reports each call's attempts and EC2 request id, failed calls too", async () => {
+  const { fetch } = scripted(
+    envelope("RequestLimitExceeded", 503),
+    xml(DESCRIBE_ONE_STOPPED),
+    envelope("InvalidInstanceID.NotFound", 400),
+  );
+  const client = new Ec2Client({ credentials: EXAMPLE_CREDENTIALS, fetch, random: () => 0 });
+  const calls: CallRecord[] = [];
+  const observed = client.observed((call) => calls.push(call));
+  const trace: CallTrace = { attempts: 0, requestId: null };
+  await observed.describeInstances("us-west-2", { trace });
+  assertEquals(trace, { attempts: 2, requestId: "a4b2c3d4-0000-4000-8000-example" });
+  await assertRejects(() => observed.startInstances("eu-central-1", ["i-12345678"]), Ec2Error);
+  assertEquals(calls, [
+    {
+      action: "DescribeInstances",
+      region: "us-west-2",
+      attempts: 2,
+      requestId: "a4b2c3d4-0000-4000-8000-example",
+    },
+    {
+      action: "StartInstances",
+      region: "eu-central-1",
+      attempts: 1,
+      requestId: "rid-InvalidInstanceID.NotFound",
+    },
+  ]);
 });

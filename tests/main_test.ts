@@ -120,6 +120,18 @@ Deno.test({
     assertEquals(requests.length, 5);
     const key = server.banner.match(/made up for this run[^:]*: (\S+)/)![1];
     for (const line of requests) assertEquals(line.includes(key), false, line);
+    // The audit lines carry the connection's address, as main.ts hands it to the app.
+    const audits = server.lines.filter((line) => line.startsWith("{")).map((line) =>
+      JSON.parse(line)
+    );
+    assertEquals(
+      audits.map(({ key, client, action, status }) => ({ key, client, action, status })),
+      [
+        { key: "default", client: "127.0.0.1", action: "stop", status: 204 },
+        { key: null, client: "127.0.0.1", action: "read", status: 401 },
+      ],
+    );
+    for (const line of audits) assertEquals(JSON.stringify(line).includes(key), false);
   },
 });
 
@@ -215,6 +227,45 @@ Deno.test({
       const error = await errorOf(response);
       assertEquals(error.id, "aws");
       assertMatch(error.title, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    } finally {
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "deno task start reads API_KEYS and CORS_ORIGINS",
+  ignore: !granted,
+  async fn() {
+    const server = await startServer({
+      API_KEYS: JSON.stringify([{ name: "reader", key: "reader-key-4321", actions: ["read"] }]),
+      CORS_ORIGINS: "https://app.example.com",
+    });
+    try {
+      const path = `${server.base}/instance/us-west-2/i-0a1b2c3d4e5f60718`;
+      const read = await fetch(path, { headers: { "x-api-key": "reader-key-4321" } });
+      assertEquals(read.status, 200);
+      await read.body?.cancel();
+      const stop = await fetch(`${path}/stop`, {
+        method: "POST",
+        headers: { "x-api-key": "reader-key-4321" },
+      });
+      assertEquals(stop.status, 403);
+      await stop.body?.cancel();
+      const preflight = await fetch(`${path}/stop`, {
+        method: "OPTIONS",
+        headers: {
+          origin: "https://app.example.com",
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "x-api-key",
+        },
+      });
+      assertEquals(preflight.status, 204);
+      assertEquals(
+        preflight.headers.get("access-control-allow-origin"),
+        "https://app.example.com",
+      );
+      await preflight.body?.cancel();
     } finally {
       await server.stop();
     }

@@ -80,6 +80,16 @@ export interface CallTrace {
   requestId: string | null;
 }
 
+/** One finished call, as an observer sees it: succeeded or not. */
+export interface CallRecord extends CallTrace {
+  /** The EC2 action, e.g. `StartInstances`. */
+  action: string;
+  region: string;
+}
+
+/** Told about every call a client makes; see {@linkcode Ec2Client.observed}. */
+export type CallObserver = (call: CallRecord) => void;
+
 /** Filters of DescribeInstances: name to accepted values. */
 export type InstanceFilters = Record<string, readonly string[]>;
 
@@ -106,7 +116,9 @@ export interface DryRunOptions extends CallOptions {
 
 /** A signed, retrying client for the EC2 Query API. */
 export class Ec2Client {
-  readonly #aws: AwsClient;
+  #aws: AwsClient;
+  #observer: CallObserver | undefined;
+  readonly #options: Ec2ClientOptions;
   readonly #fetch: (request: Request) => Promise<Response>;
   readonly #endpoint: string | undefined;
   readonly #timeoutMs: number;
@@ -114,6 +126,7 @@ export class Ec2Client {
   readonly #now: (() => Date) | undefined;
 
   constructor(options: Ec2ClientOptions) {
+    this.#options = options;
     const { accessKeyId, secretAccessKey, sessionToken } = options.credentials;
     if (!accessKeyId || !secretAccessKey) {
       throw new TypeError("Cannot create EC2 client: credentials are incomplete");
@@ -133,6 +146,18 @@ export class Ec2Client {
     this.#now = options.now;
   }
 
+  /**
+   * The same client, telling `observer` about each call it makes (action,
+   * attempts, EC2's request id): how a request's audit line learns them.
+   */
+  observed(observer: CallObserver): Ec2Client {
+    const copy = new Ec2Client(this.#options);
+    // Shared, so the signing keys aws4fetch derives and caches are reused.
+    copy.#aws = this.#aws;
+    copy.#observer = observer;
+    return copy;
+  }
+
   /** One page of DescribeInstances. */
   async describeInstances(
     region: string,
@@ -141,13 +166,18 @@ export class Ec2Client {
     const filters = Object.entries(options.filters ?? {}).map((
       [name, values],
     ) => ({ Name: name, Value: values }));
-    const xml = await this.#call(region, "DescribeInstances", {
-      InstanceId: options.instanceIds,
-      Filter: filters,
-      MaxResults: options.maxResults,
-      NextToken: options.nextToken,
-    }, options);
-    return readDescribeInstances(xml);
+    return await this.#call(
+      region,
+      "DescribeInstances",
+      {
+        InstanceId: options.instanceIds,
+        Filter: filters,
+        MaxResults: options.maxResults,
+        NextToken: options.nextToken,
+      },
+      options,
+      readDescribeInstances,
+    );
   }
 
   /** StartInstances: the instances go to `pending`, or stay `running`. */
@@ -156,11 +186,16 @@ export class Ec2Client {
     instanceIds: readonly string[],
     options: DryRunOptions = {},
   ): Promise<StateChangeResult> {
-    const xml = await this.#call(region, "StartInstances", {
-      InstanceId: instanceIds,
-      DryRun: options.dryRun || undefined,
-    }, options);
-    return readStateChanges("StartInstances", xml);
+    return await this.#call(
+      region,
+      "StartInstances",
+      {
+        InstanceId: instanceIds,
+        DryRun: options.dryRun || undefined,
+      },
+      options,
+      (xml) => readStateChanges("StartInstances", xml),
+    );
   }
 
   /** StopInstances: the instances go to `stopping`, or stay `stopped`. */
@@ -169,13 +204,18 @@ export class Ec2Client {
     instanceIds: readonly string[],
     options: StopOptions = {},
   ): Promise<StateChangeResult> {
-    const xml = await this.#call(region, "StopInstances", {
-      InstanceId: instanceIds,
-      Hibernate: options.hibernate || undefined,
-      Force: options.force || undefined,
-      DryRun: options.dryRun || undefined,
-    }, options);
-    return readStateChanges("StopInstances", xml);
+    return await this.#call(
+      region,
+      "StopInstances",
+      {
+        InstanceId: instanceIds,
+        Hibernate: options.hibernate || undefined,
+        Force: options.force || undefined,
+        DryRun: options.dryRun || undefined,
+      },
+      options,
+      (xml) => readStateChanges("StopInstances", xml),
+    );
   }
 
   /**
@@ -187,11 +227,16 @@ export class Ec2Client {
     instanceIds: readonly string[],
     options: DryRunOptions = {},
   ): Promise<ReturnResult> {
-    const xml = await this.#call(region, "RebootInstances", {
-      InstanceId: instanceIds,
-      DryRun: options.dryRun || undefined,
-    }, { ...options, repeatable: false });
-    return readReturn("RebootInstances", xml);
+    return await this.#call(
+      region,
+      "RebootInstances",
+      {
+        InstanceId: instanceIds,
+        DryRun: options.dryRun || undefined,
+      },
+      { ...options, repeatable: false },
+      (xml) => readReturn("RebootInstances", xml),
+    );
   }
 
   /** CreateTags: sets (or overwrites) each tag on each resource. */
@@ -201,11 +246,16 @@ export class Ec2Client {
     tags: Readonly<Record<string, string>>,
     options: CallOptions = {},
   ): Promise<ReturnResult> {
-    const xml = await this.#call(region, "CreateTags", {
-      ResourceId: resourceIds,
-      Tag: Object.entries(tags).map(([key, value]) => ({ Key: key, Value: value })),
-    }, options);
-    return readReturn("CreateTags", xml);
+    return await this.#call(
+      region,
+      "CreateTags",
+      {
+        ResourceId: resourceIds,
+        Tag: Object.entries(tags).map(([key, value]) => ({ Key: key, Value: value })),
+      },
+      options,
+      (xml) => readReturn("CreateTags", xml),
+    );
   }
 
   /**
@@ -221,21 +271,44 @@ export class Ec2Client {
     if (tagKeys.length === 0) {
       throw new RangeError("Cannot delete tags: no tag key given");
     }
-    const xml = await this.#call(region, "DeleteTags", {
-      ResourceId: resourceIds,
-      Tag: tagKeys.map((key) => ({ Key: key })),
-    }, options);
-    return readReturn("DeleteTags", xml);
+    return await this.#call(
+      region,
+      "DeleteTags",
+      {
+        ResourceId: resourceIds,
+        Tag: tagKeys.map((key) => ({ Key: key })),
+      },
+      options,
+      (xml) => readReturn("DeleteTags", xml),
+    );
   }
 
-  async #call(
+  /** Sends `action` with the retry policy and reads the answer, reporting the call. */
+  async #call<T extends { requestId: string | null }>(
     region: string,
     action: string,
     params: QueryParams,
     options: CallOptions & { repeatable?: boolean },
+    read: (xml: string) => T,
+  ): Promise<T> {
+    const trace = options.trace ?? { attempts: 0, requestId: null };
+    try {
+      const result = read(await this.#send(region, action, params, options, trace));
+      trace.requestId = result.requestId;
+      return result;
+    } finally {
+      this.#observer?.({ action, region, ...trace });
+    }
+  }
+
+  async #send(
+    region: string,
+    action: string,
+    params: QueryParams,
+    options: CallOptions & { repeatable?: boolean },
+    trace: CallTrace,
   ): Promise<string> {
     const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs);
-    const trace = options.trace ?? { attempts: 0, requestId: null };
     const body = encodeQuery(action, params);
     const url = ec2Endpoint(region, this.#endpoint);
     for (let attempt = 1;; attempt++) {

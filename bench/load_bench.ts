@@ -1,0 +1,200 @@
+/**
+ * Load run: starts the real server exactly as `deno task start` does (demo
+ * mode, the built-in EC2 simulator) on 127.0.0.1, drives it with many
+ * concurrent clients, and reports throughput, p50/p99 latency and errors per
+ * phase, each phase side by side with a baseline that does no key check and
+ * no EC2 call, in the same run.
+ *
+ *   deno task bench:load [--clients=32] [--seconds=4] [--max=20000]
+ *
+ * Every phase stops at `--seconds` or `--max` requests, whichever comes first.
+ * Exits non-zero when any request failed.
+ *
+ * @module
+ */
+import denoConfig from "../deno.json" with { type: "json" };
+
+const INHERITED_ENV = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"];
+const RUNNING_IDS = ["i-0a1b2c3d4e5f60718", "i-0c3d4e5f607182930"];
+const REGION = "us-west-2";
+
+interface Phase {
+  name: string;
+  expect: number;
+  request: (n: number) => Request;
+}
+
+interface PhaseResult {
+  name: string;
+  requests: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+  firstError: string | null;
+}
+
+function option(name: string, fallback: number): number {
+  const arg = Deno.args.find((value) => value.startsWith(`--${name}=`));
+  const value = arg ? Number(arg.slice(name.length + 3)) : fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`--${name} must be a whole number >= 1`);
+  }
+  return value;
+}
+
+/** Starts the start task's command on a free loopback port; resolves once it listens. */
+async function startServer(apiKey: string) {
+  const [command, ...args] = denoConfig.tasks.start.command.split(" ");
+  const inherited = Object.fromEntries(
+    INHERITED_ENV.map((name) => [name, Deno.env.get(name)])
+      .filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const child = new Deno.Command(command, {
+    args,
+    clearEnv: true,
+    env: { ...inherited, NO_COLOR: "1", API_KEY: apiKey, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let banner = "";
+  const deadline = Date.now() + 60_000;
+  while (!/Serving on (http:\/\/\S+?)\. Try:/.test(banner)) {
+    const { value, done } = await reader.read();
+    if (done || Date.now() > deadline) {
+      throw new Error(
+        `The server did not start:\n${banner}\n${await new Response(child.stderr).text()}`,
+      );
+    }
+    banner += value;
+  }
+  const base = banner.match(/Serving on (http:\/\/\S+?)\. Try:/)![1];
+  let lines = 0;
+  // Drain the request and audit log, so the server never blocks on a full pipe.
+  const drained = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      lines += value.split("\n").length - 1;
+    }
+  })();
+  const stderr = new Response(child.stderr).text();
+  return {
+    base,
+    get lines() {
+      return lines;
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await drained;
+      await stderr;
+    },
+  };
+}
+
+async function run(
+  phase: Phase,
+  clients: number,
+  seconds: number,
+  max: number,
+): Promise<PhaseResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  let firstError: string | null = null;
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  async function client() {
+    while (issued < max && performance.now() < until) {
+      const n = issued++;
+      const sent = performance.now();
+      try {
+        const response = await fetch(phase.request(n));
+        await response.body?.cancel();
+        if (response.status !== phase.expect) {
+          errors++;
+          firstError ??= `HTTP ${response.status}`;
+        }
+      } catch (error) {
+        errors++;
+        firstError ??= String(error);
+      }
+      latencies.push(performance.now() - sent);
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, client));
+  return {
+    name: phase.name,
+    requests: latencies.length,
+    errors,
+    seconds: (performance.now() - started) / 1000,
+    latencies: latencies.sort((a, b) => a - b),
+    firstError,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const clients = option("clients", 32);
+const seconds = option("seconds", 4);
+const max = option("max", 20_000);
+const apiKey = crypto.randomUUID();
+const server = await startServer(apiKey);
+const results: PhaseResult[] = [];
+try {
+  const keyed = { "x-api-key": apiKey };
+  const phases: Phase[] = [
+    {
+      name: "baseline: unknown path (404, no key check, no EC2)",
+      expect: 404,
+      request: () => new Request(`${server.base}/nowhere`),
+    },
+    {
+      name: "read: GET /instance/:region/:id (key check, DescribeInstances)",
+      expect: 200,
+      request: (n) =>
+        new Request(`${server.base}/instance/${REGION}/${RUNNING_IDS[n % 2]}`, { headers: keyed }),
+    },
+    {
+      name: "change: POST …/reboot (key check, RebootInstances + CreateTags, audit line)",
+      expect: 204,
+      request: (n) =>
+        new Request(`${server.base}/instance/${REGION}/${RUNNING_IDS[n % 2]}/reboot`, {
+          method: "POST",
+          headers: keyed,
+        }),
+    },
+  ];
+  // Warm-up, so the first phase does not pay for compilation.
+  await run(phases[1], 4, 1, 200);
+  for (const phase of phases) results.push(await run(phase, clients, seconds, max));
+} finally {
+  await server.stop();
+}
+
+const baseline = results[0].requests / results[0].seconds;
+console.log(
+  `workwork load run: ${clients} concurrent clients on 127.0.0.1, each phase ≤ ${seconds} s or ≤ ${max} requests`,
+);
+console.log(`Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores\n`);
+console.log("| phase | requests | errors | req/s | × baseline | p50 ms | p99 ms |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const result of results) {
+  const rate = result.requests / result.seconds;
+  console.log(
+    `| ${result.name} | ${result.requests} | ${result.errors} | ${rate.toFixed(0)} | ${
+      (rate / baseline).toFixed(2)
+    } | ${percentile(result.latencies, 50).toFixed(1)} | ${
+      percentile(result.latencies, 99).toFixed(1)
+    } |`,
+  );
+}
+const errors = results.reduce((sum, { errors }) => sum + errors, 0);
+for (const result of results.filter(({ firstError }) => firstError)) {
+  console.log(`${result.name}: first error ${result.firstError}`);
+}
+console.log(`\n${errors} errors; the server wrote ${server.lines} log and audit lines.`);
+if (errors > 0) Deno.exit(1);

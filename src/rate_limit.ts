@@ -1,0 +1,178 @@
+/**
+ * Brute-force limiting of API keys: failed key checks are counted per client
+ * address, and an address that used up its allowance gets 429 with
+ * `Retry-After` until it is earned back, without its key even being checked.
+ *
+ * State lives in memory, so the limit holds per isolate (per process on
+ * Deno, per isolate on Workers and Deno Deploy): a determined attacker spread
+ * over many isolates gets that many allowances. It bounds guessing; it does
+ * not replace long random keys.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "./errors.ts";
+
+/** Failed key checks an address may make in a burst. */
+export const FAILURE_BURST = 10;
+/** One failed attempt is earned back every this many milliseconds (10 a minute). */
+export const FAILURE_REFILL_MS = 6_000;
+/** Addresses tracked at most; the one seen least recently is forgotten first. */
+export const MAX_TRACKED_ADDRESSES = 10_000;
+
+/** What the app is told by its platform about each request (Hono's `c.env`). */
+export interface ClientBindings {
+  /**
+   * The client's address: `Deno.serve`'s `remoteAddr`, or `CF-Connecting-IP`
+   * on Workers. Set by main.ts; absent in tests that do not set it.
+   */
+  clientAddress?: string;
+}
+
+/** The client's address as main.ts passed it, or `"unknown"`. */
+export function clientAddressOf(c: Pick<Context, "env">): string {
+  const address = (c.env as ClientBindings | undefined)?.clientAddress;
+  return typeof address === "string" && address !== "" ? address : "unknown";
+}
+
+/** Options of {@linkcode FailureLimiter}. */
+export interface FailureLimiterOptions {
+  /** Default {@linkcode FAILURE_BURST}. */
+  burst?: number;
+  /** Default {@linkcode FAILURE_REFILL_MS}. */
+  refillMs?: number;
+  /** Default {@linkcode MAX_TRACKED_ADDRESSES}. */
+  maxTracked?: number;
+  /** Clock in ms since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Allowance {
+  /** Failures the address may still make, fractional while refilling. */
+  left: number;
+  /** When `left` was last brought up to date. */
+  at: number;
+}
+
+/**
+ * A token bucket per address: each failure takes one token, tokens come back
+ * at a fixed rate up to the burst. Successes neither take nor give tokens, so
+ * one valid (perhaps narrow) key cannot be used to reset the count while
+ * guessing another.
+ */
+export class FailureLimiter {
+  readonly #burst: number;
+  readonly #refillMs: number;
+  readonly #maxTracked: number;
+  readonly #now: () => number;
+  /** In order of last use: a Map iterates in insertion order, so the first is the stalest. */
+  readonly #addresses = new Map<string, Allowance>();
+
+  constructor(options: FailureLimiterOptions = {}) {
+    this.#burst = options.burst ?? FAILURE_BURST;
+    this.#refillMs = options.refillMs ?? FAILURE_REFILL_MS;
+    this.#maxTracked = options.maxTracked ?? MAX_TRACKED_ADDRESSES;
+    this.#now = options.now ?? Date.now;
+    for (
+      const [name, value] of Object.entries({ burst: this.#burst, maxTracked: this.#maxTracked })
+    ) {
+      if (!Number.isInteger(value) || value < 1) {
+        throw new RangeError(`Cannot limit failures: ${name} must be a whole number >= 1`);
+      }
+    }
+    if (!(this.#refillMs > 0)) {
+      throw new RangeError("Cannot limit failures: refillMs must be > 0");
+    }
+  }
+
+  /** How many addresses are tracked now. */
+  get size(): number {
+    return this.#addresses.size;
+  }
+
+  /** Seconds until `address` may try again, or 0 when it may try now. */
+  retryAfter(address: string): number {
+    const allowance = this.#current(limiterKey(address));
+    if (!allowance || allowance.left >= 1) return 0;
+    return Math.max(1, Math.ceil(((1 - allowance.left) * this.#refillMs) / 1000));
+  }
+
+  /** Counts one failed key check from `address`. */
+  fail(address: string): void {
+    const key = limiterKey(address);
+    const allowance = this.#current(key) ?? { left: this.#burst, at: this.#now() };
+    allowance.left = Math.max(0, allowance.left - 1);
+    this.#addresses.delete(key);
+    this.#addresses.set(key, allowance);
+    if (this.#addresses.size > this.#maxTracked) {
+      this.#addresses.delete(this.#addresses.keys().next().value!);
+    }
+  }
+
+  /** The address's allowance brought up to now; forgotten once it is full again. */
+  #current(key: string): Allowance | undefined {
+    const allowance = this.#addresses.get(key);
+    if (!allowance) return undefined;
+    const now = this.#now();
+    allowance.left = Math.min(
+      this.#burst,
+      allowance.left + Math.max(0, now - allowance.at) / this.#refillMs,
+    );
+    allowance.at = now;
+    if (allowance.left >= this.#burst) {
+      this.#addresses.delete(key);
+      return undefined;
+    }
+    return allowance;
+  }
+}
+
+/**
+ * The key an address is counted under. IPv6 clients commonly hold a whole
+ * /64, so they are counted by that prefix; IPv4-mapped IPv6 as IPv4.
+ */
+export function limiterKey(address: string): string {
+  const mapped = address.match(/^(?:::ffff:)(\d+\.\d+\.\d+\.\d+)$/i);
+  if (mapped) return mapped[1];
+  if (!address.includes(":")) return address;
+  const [head, tail] = address.toLowerCase().replace(/%.*$/, "").split("::", 2) as [
+    string,
+    string | undefined,
+  ];
+  const front = head ? head.split(":") : [];
+  const back = tail ? tail.split(":") : [];
+  const groups = tail === undefined
+    ? front
+    : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+/**
+ * Wraps the key middleware: an address out of allowance gets 429 before its
+ * key is looked at, and every 401 the key check answers costs the address one
+ * allowance. A 422 (no key, or a JSON key that is not a string) tested no key,
+ * so it costs nothing.
+ */
+export function limitFailures(
+  limiter: FailureLimiter,
+  checkKey: MiddlewareHandler,
+): MiddlewareHandler {
+  return async function limitKeyFailures(c, next) {
+    const address = clientAddressOf(c);
+    const wait = limiter.retryAfter(address);
+    if (wait > 0) {
+      throw new ApiError(
+        429,
+        "api_key",
+        `Too many failed api key attempts from this address: try again in ${wait} s`,
+        { "retry-after": String(wait) },
+      );
+    }
+    try {
+      await checkKey(c, next);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) limiter.fail(address);
+      throw error;
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import { assertEquals, assertThrows } from "@std/assert";
+import { FailureLimiter, limiterKey } from "../src/rate_limit.ts";
+import { API_KEY, errorOf, KEYED, REGION, RUNNING_ID, testService } from "./_helpers.ts";
+
+const READ = `/instance/${REGION}/${RUNNING_ID}`;
+const ATTACKER = { clientAddress: "203.0.113.7" };
+const NEIGHBOUR = { clientAddress: "198.51.100.20" };
+
+function wrongKey(n: number): RequestInit {
+  return { headers: { "x-api-key": `guess-${n}` } };
+}
+
+Deno.test("an address out of failed key attempts gets 429 with Retry-After, even with the right key", async () => {
+  const { app, simulator } = await testService();
+  for (let n = 0; n < 10; n++) {
+    assertEquals((await app.request(READ, wrongKey(n), ATTACKER)).status, 401, `attempt ${n}`);
+  }
+  const blocked = await app.request(READ, wrongKey(10), ATTACKER);
+  assertEquals(blocked.status, 429);
+  assertEquals(blocked.headers.get("retry-after"), "6");
+  assertEquals(await errorOf(blocked), {
+    id: "api_key",
+    title: "Too many failed api key attempts from this address: try again in 6 s",
+  });
+  // The key is not even checked while blocked, so a hit would not show.
+  const right = await app.request(READ, { headers: KEYED }, ATTACKER);
+  assertEquals(right.status, 429);
+  assertEquals(simulator.calls.length, 0);
+});
+
+Deno.test("other addresses are never slowed by one address's failures", async () => {
+  const { app } = await testService();
+  for (let n = 0; n < 15; n++) await app.request(READ, wrongKey(n), ATTACKER);
+  assertEquals((await app.request(READ, { headers: KEYED }, NEIGHBOUR)).status, 200);
+  assertEquals((await app.request(READ, wrongKey(99), NEIGHBOUR)).status, 401);
+  assertEquals((await app.request(READ, { headers: KEYED }, NEIGHBOUR)).status, 200);
+});
+
+Deno.test("failed attempts are earned back one every 6 seconds", async () => {
+  const { app, clock } = await testService();
+  for (let n = 0; n < 10; n++) await app.request(READ, wrongKey(n), ATTACKER);
+  clock.now += 3_000;
+  const blocked = await app.request(READ, { headers: KEYED }, ATTACKER);
+  assertEquals(blocked.headers.get("retry-after"), "3");
+  clock.now += 3_000;
+  assertEquals((await app.request(READ, { headers: KEYED }, ATTACKER)).status, 200);
+  assertEquals((await app.request(READ, wrongKey(11), ATTACKER)).status, 401);
+  assertEquals((await app.request(READ, wrongKey(12), ATTACKER)).status, 429);
+  clock.now += 60_000;
+  for (let n = 0; n < 10; n++) {
+    assertEquals((await app.request(READ, wrongKey(n), ATTACKER)).status, 401);
+  }
+});
+
+Deno.test("a success does not reset the count, and requests with no key cost nothing", async () => {
+  const { app } = await testService();
+  for (let n = 0; n < 20; n++) {
+    assertEquals((await app.request(READ, {}, ATTACKER)).status, 422);
+  }
+  for (let n = 0; n < 9; n++) await app.request(READ, wrongKey(n), ATTACKER);
+  assertEquals((await app.request(READ, { headers: KEYED }, ATTACKER)).status, 200);
+  assertEquals((await app.request(READ, wrongKey(9), ATTACKER)).status, 401);
+  assertEquals((await app.request(READ, { headers: KEYED }, ATTACKER)).status, 429);
+});
+
+Deno.test("wrong keys in the JSON body count like wrong keys in headers", async () => {
+  const { app } = await testService();
+  const post = (key: string) => ({
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ api_key: key }),
+  });
+  for (let n = 0; n < 10; n++) {
+    await app.request(`${READ}/stop`, post(`guess-${n}`), ATTACKER);
+  }
+  const blocked = await app.request(`${READ}/stop`, post(API_KEY), ATTACKER);
+  assertEquals(blocked.status, 429);
+});
+
+Deno.test("the limiter tracks a bounded number of addresses", () => {
+  let now = 0;
+  const limiter = new FailureLimiter({ maxTracked: 100, now: () => now });
+  for (let i = 0; i < 1000; i++) limiter.fail(`10.0.${i >> 8}.${i & 255}`);
+  assertEquals(limiter.size, 100);
+  for (let n = 0; n < 10; n++) limiter.fail("10.0.3.231");
+  assertEquals(limiter.retryAfter("10.0.3.231"), 6);
+  now += 60_000;
+  assertEquals(limiter.retryAfter("10.0.3.231"), 0);
+  assertThrows(() => new FailureLimiter({ maxTracked: 0 }), RangeError, "maxTracked");
+});
+
+Deno.test("IPv6 clients are counted by their /64, IPv4-mapped ones as IPv4", () => {
+  assertEquals(limiterKey("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  assertEquals(limiterKey("2001:db8:1:2::9"), "2001:db8:1:2::/64");
+  assertEquals(limiterKey("2001:0DB8:0001:0002::"), "2001:db8:1:2::/64");
+  assertEquals(limiterKey("2001:db8::1"), "2001:db8:0:0::/64");
+  assertEquals(limiterKey("::1"), "0:0:0:0::/64");
+  assertEquals(limiterKey("::ffff:192.0.2.1"), "192.0.2.1");
+  assertEquals(limiterKey("192.0.2.1"), "192.0.2.1");
+  const limiter = new FailureLimiter({ burst: 2 });
+  limiter.fail("2001:db8:1:2::a");
+  limiter.fail("2001:db8:1:2::b");
+  assertEquals(limiter.retryAfter("2001:db8:1:2:ffff::1") > 0, true);
+  assertEquals(limiter.retryAfter("2001:db8:1:3::a"), 0);
+});
