@@ -22,12 +22,19 @@ import {
   listInstances,
 } from "./instances.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
+import { actionOptions, dryRunOption } from "./action_options.ts";
+import type { Notifier } from "./notify.ts";
+import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH, renderDocs } from "./openapi.ts";
+import { runSweep, type SweepAuditEntry, type SweepSettings } from "./sweep.ts";
+import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+const SWEEP_PATH = "/sweep";
+const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs"]);
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** What the app needs from its platform. */
@@ -41,6 +48,14 @@ export interface AppDeps {
   now?: () => Date;
   /** Where the one line per request goes. Default: none. */
   log?: (line: string) => void;
+  /** Pause between polls of `wait=true`. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Posts state changes to `NOTIFY_WEBHOOK_URL`. Default: none. */
+  notifier?: Notifier;
+  /** The sweep's regions and default limit. Default: no regions. */
+  sweep?: SweepSettings;
+  /** Where the sweep's audit lines go. Default: `log`, as JSON. */
+  audit?: (entry: SweepAuditEntry) => void;
 }
 
 type Env = { Variables: AuthVariables & { requestId: string } };
@@ -49,6 +64,7 @@ type Env = { Variables: AuthVariables & { requestId: string } };
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const audit = deps.audit ?? ((entry: SweepAuditEntry) => log?.(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const auth = apiKeyAuth(keys);
 
@@ -131,16 +147,74 @@ export function createApp(deps: AppDeps): Hono<Env> {
       // Only a key limited by tags costs a DescribeInstances before the change.
       requireTags(scope, await describeInstance(ec2(), region, instanceId, { signal }));
     }
-    await changeState(ec2(), { region, instanceId, action, now: now() }, { signal });
-    return c.body(null, 204);
+    const options = await actionOptions(c, action);
+    const { hibernate, force, dryRun } = options;
+    const outcome = await changeState(
+      ec2(),
+      { region, instanceId, action, now: now(), hibernate, force, dryRun },
+      { signal },
+    );
+    if (outcome.dryRun) {
+      return c.json({ dry_run: true, would_succeed: true, action, instance_id: instanceId });
+    }
+    const by = `key ${c.var.apiKey.name}`;
+    inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
+    if (options.waitSeconds === null || action === "reboot") return c.body(null, 204);
+    const result = await waitForState(ec2(), {
+      region,
+      instanceId,
+      target: action === "start" ? "running" : "stopped",
+      waitMs: options.waitSeconds * 1000,
+      pollTimeoutMs: config.timeoutMs,
+      now: () => now().getTime(),
+      sleep: deps.sleep ?? sleep,
+    });
+    return c.json(instanceView(result.instance, now()), waitAnswerStatus(result, action));
   });
+
+  app.post(SWEEP_PATH, auth, async (c) => {
+    const scope = c.var.apiKey.scope;
+    requireScope(scope, { action: "sweep" });
+    const dryRun = await dryRunOption(c);
+    const regions = (deps.sweep?.regions ?? []).filter((r) =>
+      !scope.regions || scope.regions.has(r)
+    );
+    const report = await runSweep(ec2(), { maxRuntimeMs: null, ...deps.sweep, regions }, {
+      now: now(),
+      dryRun,
+      timeoutMs: config.timeoutMs,
+      allows: (instance) => instanceAllowed(scope, instance),
+      by: `key ${c.var.apiKey.name}`,
+      audit,
+      notifier: deps.notifier,
+    });
+    inBackground(c, deps.notifier?.settled());
+    return c.json(report);
+  });
+
+  app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
+  app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
+  app.all(SWEEP_PATH, methodNotAllowed(["POST"]));
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());
   app.onError((error) => toApiError(error).toResponse());
   return app;
+}
+
+/**
+ * Lets `work` finish after the answer: on Workers through `waitUntil`; on
+ * Deno the promise runs on by itself. `work` never rejects.
+ */
+function inBackground(c: Context, work: Promise<void> | undefined): void {
+  if (!work) return;
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // Hono throws when the platform gave no execution context: not Workers.
+  }
 }
 
 function requireScope(scope: KeyScope, request: ScopeRequest): void {
@@ -193,7 +267,7 @@ function methodNotAllowed(allowed: readonly string[]) {
  */
 export function loggablePath(path: string): string {
   return path.split("/").map((segment) =>
-    segment === "" || segment === "instance" || isRegionName(segment) ||
+    segment === "" || KNOWN_SEGMENTS.has(segment) || isRegionName(segment) ||
       isInstanceId(segment) || isAction(segment)
       ? segment
       : "*"
