@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { ExecutionContext } from "hono";
 import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config.ts";
 import { ApiError } from "./src/errors.ts";
 import { createService, type Service } from "./src/service.ts";
@@ -54,7 +55,12 @@ function stringsOf(bindings: object): Env {
   );
 }
 
-async function handle(request: Request, bindings?: unknown): Promise<Response> {
+
+async function handle(
+  request: Request,
+  bindings?: unknown,
+  context?: ExecutionContext,
+): Promise<Response> {
   let service: Service;
   try {
     service = await serviceFor(bindings);
@@ -62,7 +68,35 @@ async function handle(request: Request, bindings?: unknown): Promise<Response> {
     const title = error instanceof ConfigError ? error.message : "Internal error";
     return new ApiError(500, "config", title).toResponse();
   }
-  return service.app.fetch(request);
+  // On Workers the context carries waitUntil, for notifications after the answer.
+  return onDeno ? service.app.fetch(request) : service.app.fetch(request, bindings, context);
+}
+
+/** Runs one auto-stop sweep and logs its summary; never throws. */
+async function sweep(bindings: unknown, by: string): Promise<void> {
+  try {
+    const report = await (await serviceFor(bindings)).sweep(by);
+    if (report) {
+      log(JSON.stringify({
+        event: "sweep_run",
+        at: report.at,
+        by,
+        actions: report.actions.length,
+        problems: report.problems,
+      }));
+    }
+  } catch (error) {
+    log(`sweep: ${error instanceof ConfigError ? error.message : "failed"}`);
+  }
+}
+
+/** How often the sweep runs: every 5 minutes, as `wrangler.toml`'s cron. */
+const SWEEP_CRON = "*/5 * * * *";
+
+// Deno.cron exists only with --unstable-cron (`deno task start` passes it) and
+// on Deno Deploy, which wants it registered when the module loads.
+if (onDeno && typeof Deno.cron === "function" && Deno.env.get("SWEEP_REGIONS")) {
+  Deno.cron("workwork auto-stop sweep", SWEEP_CRON, () => sweep(undefined, "cron"));
 }
 
 function announceGeneratedKey(service: Service): void {
@@ -119,8 +153,10 @@ if (onDeno && import.meta.main && !Deno.env.get("DENO_DEPLOYMENT_ID")) {
 
 export default {
   fetch: handle,
-  /** Cron entry on Workers; the auto-stop sweep will live here. */
-  scheduled(): void {},
+  /** Cron entry on Workers (`[triggers] crons` in wrangler.toml): the auto-stop sweep. */
+  scheduled(_controller: unknown, bindings: unknown, context: ExecutionContext): void {
+    context.waitUntil(sweep(bindings, "cron"));
+  },
   /** Called by `deno serve` once it listens. */
   onListen: announce,
 };

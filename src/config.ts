@@ -6,6 +6,7 @@
  */
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
+import { parseDuration } from "./schedule.ts";
 
 /** Every variable the service reads. */
 export const CONFIG_VARIABLES = [
@@ -18,6 +19,9 @@ export const CONFIG_VARIABLES = [
   "EC2_TIMEOUT_MS",
   "ALLOWED_REGIONS",
   "DEMO",
+  "SWEEP_REGIONS",
+  "MAX_RUNTIME",
+  "NOTIFY_WEBHOOK_URL",
 ] as const;
 
 /** The environment as the service sees it. */
@@ -37,6 +41,12 @@ export interface Config {
   allowedRegions: ReadonlySet<string> | null;
   /** Serve the built-in EC2 simulator instead of AWS. */
   demo: boolean;
+  /** Regions the auto-stop sweep covers (`SWEEP_REGIONS`); empty: no sweep. */
+  sweepRegions: readonly string[];
+  /** `MAX_RUNTIME`: the sweep stops instances running longer; null for no default limit. */
+  maxRuntimeMs: number | null;
+  /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
+  notifyWebhookUrl: string | null;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -71,6 +81,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
     allowedRegions: regionList(env, "ALLOWED_REGIONS"),
     demo,
+    sweepRegions: [...regionList(env, "SWEEP_REGIONS") ?? []],
+    maxRuntimeMs: duration(env, "MAX_RUNTIME"),
+    notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
   };
 }
 
@@ -112,6 +125,29 @@ function endpointOverride(env: Env): string | undefined {
     return url.href;
   }
   return undefined;
+}
+
+function duration(env: Env, name: string): number | null {
+  const value = env[name];
+  if (!value) return null;
+  const ms = parseDuration(value);
+  if (ms === null) throw new ConfigError(`${name} must be a duration such as 90m, 4h or 2d`);
+  return ms;
+}
+
+function webhookUrl(env: Env, name: string): string | null {
+  const value = env[name];
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  return url.href;
 }
 
 function positiveInteger(env: Env, name: string): number | undefined {

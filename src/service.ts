@@ -10,6 +10,8 @@ import { keyDigest } from "./auth.ts";
 import { type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
 import { Ec2Client } from "./ec2/client.ts";
 import { FULL_ACCESS } from "./scopes.ts";
+import { createNotifier } from "./notify.ts";
+import { runSweep, type SweepReport } from "./sweep.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -24,6 +26,8 @@ export interface ServiceOptions extends LoadConfigOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Where the one line per request goes. */
   log?: (line: string) => void;
+  /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
+  notifyFetch?: (request: Request) => Promise<Response>;
 }
 
 /** A configured service. */
@@ -36,6 +40,11 @@ export interface Service {
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
   generatedApiKey: string | null;
+  /**
+   * Runs the auto-stop sweep over `SWEEP_REGIONS` and waits for its
+   * notifications; null when there is nothing to sweep (no regions, no EC2).
+   */
+  sweep(by: string): Promise<SweepReport | null>;
 }
 
 /**
@@ -61,8 +70,35 @@ export async function createService(
   const generatedApiKey = config.apiKey ? null : randomKey();
   const apiKey = config.apiKey ?? generatedApiKey!;
   const keys = [{ name: "default", digest: await keyDigest(apiKey), scope: FULL_ACCESS }];
-  const app = createApp({ config, keys, ec2, log: options.log });
-  return { app, simulator, demoInstances: seeds, generatedApiKey };
+  const notifier = createNotifier({
+    url: config.notifyWebhookUrl,
+    fetch: options.notifyFetch,
+    log: options.log,
+  });
+  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const audit = (entry: object) => options.log?.(JSON.stringify(entry));
+  const app = createApp({
+    config,
+    keys,
+    ec2,
+    log: options.log,
+    notifier,
+    sweep: sweepSettings,
+    audit,
+  });
+  async function sweep(by: string): Promise<SweepReport | null> {
+    if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const report = await runSweep(ec2, sweepSettings, {
+      now: new Date(),
+      timeoutMs: config.timeoutMs,
+      by,
+      audit,
+      notifier,
+    });
+    await notifier.settled();
+    return report;
+  }
+  return { app, simulator, demoInstances: seeds, generatedApiKey, sweep };
 }
 
 /** 32 random bytes, base64url: a key nobody can guess. */
