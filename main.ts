@@ -55,7 +55,6 @@ function stringsOf(bindings: object): Env {
   );
 }
 
-
 async function handle(
   request: Request,
   bindings?: unknown,
