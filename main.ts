@@ -75,7 +75,7 @@ async function handle(
 async function sweep(bindings: unknown, by: string): Promise<void> {
   try {
     const report = await (await serviceFor(bindings)).sweep(by);
-    if (report) {
+    if (report && (report.actions.length > 0 || report.problems.length > 0)) {
       log(JSON.stringify({
         event: "sweep_run",
         at: report.at,

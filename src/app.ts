@@ -141,13 +141,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
+    const options = await actionOptions(c, action);
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action, region, instanceId });
+    // The answer to a wait is the instance itself: a read.
+    if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
     if (scope.tags) {
       // Only a key limited by tags costs a DescribeInstances before the change.
       requireTags(scope, await describeInstance(ec2(), region, instanceId, { signal }));
     }
-    const options = await actionOptions(c, action);
     const { hibernate, force, dryRun } = options;
     const outcome = await changeState(
       ec2(),

@@ -100,3 +100,24 @@ Deno.test("the message names how an instance was stopped", () => {
     `workwork: stopped (hibernated) game (${RUNNING_ID}, ${REGION}), by key bot`,
   );
 });
+
+Deno.test("on Workers the notification is handed to waitUntil, so it outlives the answer", async () => {
+  const { webhook, received } = recordingWebhook(() => new Response("ok"));
+  const { app } = await testService({ webhook });
+  const handed: Promise<unknown>[] = [];
+  const context = {
+    waitUntil: (promise: Promise<unknown>) => handed.push(promise),
+    passThroughOnException: () => {},
+    props: {},
+  };
+  const response = await app.request(
+    `/instance/${REGION}/${RUNNING_ID}/stop`,
+    { method: "POST", headers: KEYED },
+    {},
+    context,
+  );
+  assertEquals(response.status, 204);
+  assertEquals(handed.length, 1);
+  await Promise.all(handed);
+  assertEquals(received.length, 1);
+});

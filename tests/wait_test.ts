@@ -125,3 +125,27 @@ Deno.test("wait and wait_seconds may come in the JSON body", async () => {
   assertEquals(response.status, 202);
   assertEquals(sleeps.reduce((a, b) => a + b, 0), 5000);
 });
+
+Deno.test("wait=true needs a key that may also read, since the answer is the instance", async () => {
+  const { app, simulator } = await testService({
+    keys: { "start-only": { name: "starter", scope: { actions: new Set(["start"]) } } },
+  });
+  const response = await app.request(`/instance/${REGION}/${STOPPED_ID}/start?wait=true`, {
+    method: "POST",
+    headers: { "x-api-key": "start-only" },
+  });
+  assertEquals(response.status, 403);
+  assertEquals(await errorOf(response), { id: "scope", title: "This key may not read instances" });
+  assertEquals(simulator.calls, []);
+});
+
+Deno.test("each poll has its own EC2 deadline, so a wait outlasts the request's", async () => {
+  // EC2_TIMEOUT_MS is 1 s; the pause between polls really lasts longer than that.
+  const { app } = await testService({
+    timeoutMs: 1000,
+    onSleep: () => new Promise((resolve) => setTimeout(resolve, 1200)),
+  });
+  const response = await post(app, `/instance/${REGION}/${STOPPED_ID}/start?wait=true`);
+  assertEquals(response.status, 200);
+  assertEquals((await response.json()).state, "running");
+});
