@@ -24,7 +24,8 @@ import {
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
-import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH, renderDocs } from "./openapi.ts";
+import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
+import { renderDocs } from "./docs_page.ts";
 import { runSweep, type SweepAuditEntry, type SweepSettings } from "./sweep.ts";
 import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
 
