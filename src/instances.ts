@@ -86,8 +86,6 @@ export interface ChangeStateRequest {
 export interface ChangeOutcome {
   /** True when this was a dry run: nothing changed, no tag was written. */
   dryRun: boolean;
-  /** The state EC2 reported right after the call (start and stop); null otherwise. */
-  currentState: string | null;
 }
 
 /**
@@ -113,33 +111,32 @@ export async function changeState(
   const { region, instanceId, action } = request;
   const ids = [instanceId];
   const call = { ...options, dryRun: request.dryRun };
-  let currentState: string | null = null;
   try {
     switch (action) {
       case "start":
-        currentState = (await ec2.startInstances(region, ids, call)).changes[0]?.currentState ??
-          null;
+        await ec2.startInstances(region, ids, call);
         break;
-      case "stop": {
-        const stop = { ...call, hibernate: request.hibernate, force: request.force };
-        currentState = (await ec2.stopInstances(region, ids, stop)).changes[0]?.currentState ??
-          null;
+      case "stop":
+        await ec2.stopInstances(region, ids, {
+          ...call,
+          hibernate: request.hibernate,
+          force: request.force,
+        });
         break;
-      }
       case "reboot":
         await ec2.rebootInstances(region, ids, call);
         break;
     }
   } catch (error) {
     if (request.dryRun && error instanceof Ec2Error && error.code === DRY_RUN_SUCCESS_CODE) {
-      return { dryRun: true, currentState: null };
+      return { dryRun: true };
     }
     throw error;
   }
   // A dry run that EC2 answered with success was acted on (EC2 ignored the
   // flag), so it is treated as the real change it was: the tag stays true.
   await writeStartTime(ec2, request, options);
-  return { dryRun: false, currentState };
+  return { dryRun: false };
 }
 
 async function writeStartTime(
