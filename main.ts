@@ -95,7 +95,16 @@ const SWEEP_CRON = "*/5 * * * *";
 // Deno.cron exists only with --unstable-cron (`deno task start` passes it) and
 // on Deno Deploy, which wants it registered when the module loads.
 if (onDeno && typeof Deno.cron === "function" && Deno.env.get("SWEEP_REGIONS")) {
-  Deno.cron("workwork auto-stop sweep", SWEEP_CRON, () => sweep(undefined, "cron"));
+  // A registered cron keeps the process alive after `deno serve` has shut
+  // down on SIGTERM; ending it with the server lets the process exit.
+  const cron = new AbortController();
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => cron.abort());
+  Deno.cron(
+    "workwork auto-stop sweep",
+    SWEEP_CRON,
+    { signal: cron.signal },
+    () => sweep(undefined, "cron"),
+  );
 }
 
 function announceGeneratedKey(service: Service): void {
