@@ -192,3 +192,25 @@ Deno.test("a malformed sweep tag is reported and the instance left alone", async
   assertEquals(report!.problems.map(({ instance_id }) => instance_id), [A, B]);
   assertEquals(state(A)?.state, "running");
 });
+
+Deno.test("a key limited to some instances sweeps only those", async () => {
+  const tags = { "workwork:max_runtime": "1h", start_time: "2026-11-26T00:00:00.000Z" };
+  const service = await testService({
+    instances: [box(A, { ...tags, team: "games" }), box(B, { ...tags, team: "web" })],
+    sweep: { regions: [REGION], maxRuntimeMs: null },
+    keys: {
+      "games-key": {
+        name: "games",
+        scope: { tags: { team: "games" }, actions: new Set(["sweep"]) },
+      },
+    },
+  });
+  const response = await service.app.request("/sweep", {
+    method: "POST",
+    headers: { "x-api-key": "games-key" },
+  });
+  const report: SweepReport = await response.json();
+  assertEquals(report.actions.map(({ instance_id }) => instance_id), [A]);
+  assertEquals(service.simulator.instance(REGION, B)?.state, "running");
+  assertEquals(service.audits[0].by, "key games");
+});
