@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { ExecutionContext } from "hono";
 import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config.ts";
 import { ApiError } from "./src/errors.ts";
 import { createService, type Service } from "./src/service.ts";
@@ -68,8 +69,16 @@ function clientAddress(request: Request, second: unknown): string | undefined {
   return remote?.hostname;
 }
 
-/** `second` is `Deno.serve`'s handler info on Deno, the `env` bindings on Workers. */
-async function handle(request: Request, second?: unknown): Promise<Response> {
+/**
+ * `second` is `Deno.serve`'s handler info on Deno, the `env` bindings on
+ * Workers; `context` (Workers only) carries waitUntil, for notifications sent
+ * after the answer.
+ */
+async function handle(
+  request: Request,
+  second?: unknown,
+  context?: ExecutionContext,
+): Promise<Response> {
   let service: Service;
   try {
     service = await serviceFor(second);
@@ -77,7 +86,43 @@ async function handle(request: Request, second?: unknown): Promise<Response> {
     const title = error instanceof ConfigError ? error.message : "Internal error";
     return new ApiError(500, "config", title).toResponse();
   }
-  return service.app.fetch(request, { clientAddress: clientAddress(request, second) });
+  return service.app.fetch(request, { clientAddress: clientAddress(request, second) }, context);
+}
+
+/** Runs one auto-stop sweep and logs its summary; never throws. */
+async function sweep(bindings: unknown, by: string): Promise<void> {
+  try {
+    const report = await (await serviceFor(bindings)).sweep(by);
+    if (report && (report.actions.length > 0 || report.problems.length > 0)) {
+      log(JSON.stringify({
+        event: "sweep_run",
+        at: report.at,
+        by,
+        actions: report.actions.length,
+        problems: report.problems,
+      }));
+    }
+  } catch (error) {
+    log(`sweep: ${error instanceof ConfigError ? error.message : "failed"}`);
+  }
+}
+
+/** How often the sweep runs: every 5 minutes, as `wrangler.toml`'s cron. */
+const SWEEP_CRON = "*/5 * * * *";
+
+// Deno.cron exists only with --unstable-cron (`deno task start` passes it) and
+// on Deno Deploy, which wants it registered when the module loads.
+if (onDeno && typeof Deno.cron === "function" && Deno.env.get("SWEEP_REGIONS")) {
+  // A registered cron keeps the process alive after `deno serve` has shut
+  // down on SIGTERM; ending it with the server lets the process exit.
+  const cron = new AbortController();
+  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => cron.abort());
+  Deno.cron(
+    "workwork auto-stop sweep",
+    SWEEP_CRON,
+    { signal: cron.signal },
+    () => sweep(undefined, "cron"),
+  );
 }
 
 function announceGeneratedKey(service: Service): void {
@@ -141,8 +186,10 @@ if (onDeno && import.meta.main && Deno.env.get("DENO_DEPLOY")) {
 
 export default {
   fetch: handle,
-  /** Cron entry on Workers; the auto-stop sweep will live here. */
-  scheduled(): void {},
+  /** Cron entry on Workers (`[triggers] crons` in wrangler.toml): the auto-stop sweep. */
+  scheduled(_controller: unknown, bindings: unknown, context: ExecutionContext): void {
+    context.waitUntil(sweep(bindings, "cron"));
+  },
   /** Called by `deno serve` once it listens. */
   onListen: announce,
 };

@@ -28,12 +28,20 @@ import {
 } from "./instances.ts";
 import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
+import { actionOptions, dryRunOption } from "./action_options.ts";
+import type { Notifier } from "./notify.ts";
+import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
+import { renderDocs } from "./docs_page.ts";
+import { runSweep, type SweepAuditEntry, type SweepSettings } from "./sweep.ts";
+import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+const SWEEP_PATH = "/sweep";
+const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs"]);
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** What the app needs from its platform. */
@@ -51,6 +59,12 @@ export interface AppDeps {
   audit?: (line: string) => void;
   /** Counts failed key checks per client address. Default: one on `now`. */
   limiter?: FailureLimiter;
+  /** Pause between polls of `wait=true`. Default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Posts state changes to `NOTIFY_WEBHOOK_URL`. Default: none. */
+  notifier?: Notifier;
+  /** The sweep's regions and default limit. Default: no regions. */
+  sweep?: SweepSettings;
 }
 
 type Env = {
@@ -62,6 +76,9 @@ type Env = {
 export function createApp(deps: AppDeps): Hono<Env> {
   const { config, keys, log } = deps;
   const now = deps.now ?? (() => new Date());
+  const sink = deps.audit;
+  /** The sweep's own audit lines, next to the request's. */
+  const audit = sink && ((entry: SweepAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
   const auth = limitFailures(limiter, apiKeyAuth(keys));
@@ -80,7 +97,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
-  app.use(auditLog({ sink: deps.audit ?? (() => {}), now }));
+  app.use(auditLog({ sink: sink ?? (() => {}), now }));
   const cors = corsFor(config.corsOrigins);
   if (cors) app.use("/instance/*", cors);
   app.use(bodyLimit({
@@ -145,22 +162,82 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
+    const options = await actionOptions(c, action);
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action, region, instanceId });
+    // The answer to a wait is the instance itself: a read.
+    if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
     if (scope.tags) {
       // Only a key limited by tags costs a DescribeInstances before the change.
       requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
     }
-    await changeState(ec2(c), { region, instanceId, action, now: now() }, { signal });
-    return c.body(null, 204);
+    const { hibernate, force, dryRun } = options;
+    const outcome = await changeState(
+      ec2(c),
+      { region, instanceId, action, now: now(), hibernate, force, dryRun },
+      { signal },
+    );
+    if (outcome.dryRun) {
+      return c.json({ dry_run: true, would_succeed: true, action, instance_id: instanceId });
+    }
+    const by = `key ${c.var.apiKey.name}`;
+    inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
+    if (options.waitSeconds === null || action === "reboot") return c.body(null, 204);
+    const result = await waitForState(ec2(c), {
+      region,
+      instanceId,
+      target: action === "start" ? "running" : "stopped",
+      waitMs: options.waitSeconds * 1000,
+      pollTimeoutMs: config.timeoutMs,
+      now: () => now().getTime(),
+      sleep: deps.sleep ?? sleep,
+    });
+    return c.json(instanceView(result.instance, now()), waitAnswerStatus(result, action));
   });
+
+  app.post(SWEEP_PATH, auth, async (c) => {
+    const scope = c.var.apiKey.scope;
+    requireScope(scope, { action: "sweep" });
+    const dryRun = await dryRunOption(c);
+    const regions = (deps.sweep?.regions ?? []).filter((r) =>
+      !scope.regions || scope.regions.has(r)
+    );
+    const report = await runSweep(ec2(c), { maxRuntimeMs: null, ...deps.sweep, regions }, {
+      now: now(),
+      dryRun,
+      timeoutMs: config.timeoutMs,
+      allows: (instance) => instanceAllowed(scope, instance),
+      by: `key ${c.var.apiKey.name}`,
+      audit,
+      notifier: deps.notifier,
+    });
+    inBackground(c, deps.notifier?.settled());
+    return c.json(report);
+  });
+
+  app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
+  app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
+  app.all(SWEEP_PATH, methodNotAllowed(["POST"]));
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());
   app.onError((error) => toApiError(error).toResponse());
   return app;
+}
+
+/**
+ * Lets `work` finish after the answer: on Workers through `waitUntil`; on
+ * Deno the promise runs on by itself. `work` never rejects.
+ */
+function inBackground(c: Context, work: Promise<void> | undefined): void {
+  if (!work) return;
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    // Hono throws when the platform gave no execution context: not Workers.
+  }
 }
 
 function requireScope(scope: KeyScope, request: ScopeRequest): void {
@@ -213,7 +290,7 @@ function methodNotAllowed(allowed: readonly string[]) {
  */
 export function loggablePath(path: string): string {
   return path.split("/").map((segment) =>
-    segment === "" || segment === "instance" || isRegionName(segment) ||
+    segment === "" || KNOWN_SEGMENTS.has(segment) || isRegionName(segment) ||
       isInstanceId(segment) || isAction(segment)
       ? segment
       : "*"

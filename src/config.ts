@@ -7,6 +7,7 @@
 import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
+import { parseDuration } from "./schedule.ts";
 
 /** Every variable the service reads. */
 export const CONFIG_VARIABLES = [
@@ -21,6 +22,9 @@ export const CONFIG_VARIABLES = [
   "ALLOWED_REGIONS",
   "DEMO",
   "CORS_ORIGINS",
+  "SWEEP_REGIONS",
+  "MAX_RUNTIME",
+  "NOTIFY_WEBHOOK_URL",
 ] as const;
 
 /** The environment as the service sees it. */
@@ -44,6 +48,12 @@ export interface Config {
   demo: boolean;
   /** Origins browsers may call the API from (`CORS_ORIGINS`); null turns CORS off. */
   corsOrigins: readonly string[] | null;
+  /** Regions the auto-stop sweep covers (`SWEEP_REGIONS`); empty: no sweep. */
+  sweepRegions: readonly string[];
+  /** `MAX_RUNTIME`: the sweep stops instances running longer; null for no default limit. */
+  maxRuntimeMs: number | null;
+  /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
+  notifyWebhookUrl: string | null;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -83,6 +93,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     allowedRegions: regionList(env, "ALLOWED_REGIONS"),
     demo,
     corsOrigins: originList(env, "CORS_ORIGINS"),
+    sweepRegions: [...regionList(env, "SWEEP_REGIONS") ?? []],
+    maxRuntimeMs: duration(env, "MAX_RUNTIME"),
+    notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
   };
 }
 
@@ -152,6 +165,29 @@ function endpointOverride(env: Env): string | undefined {
     return url.href;
   }
   return undefined;
+}
+
+function duration(env: Env, name: string): number | null {
+  const value = env[name];
+  if (!value) return null;
+  const ms = parseDuration(value);
+  if (ms === null) throw new ConfigError(`${name} must be a duration such as 90m, 4h or 2d`);
+  return ms;
+}
+
+function webhookUrl(env: Env, name: string): string | null {
+  const value = env[name];
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  return url.href;
 }
 
 function positiveInteger(env: Env, name: string): number | undefined {

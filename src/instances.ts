@@ -5,6 +5,7 @@
  * @module
  */
 import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
+import { Ec2Error } from "./ec2/errors.ts";
 import type { Instance } from "./ec2/types.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
@@ -73,12 +74,32 @@ export interface ChangeStateRequest {
   action: InstanceAction;
   /** The time written to `start_time` by start and reboot. */
   now: Date;
+  /** Stop only: hibernate instead of shutting down (EC2 `Hibernate`). */
+  hibernate?: boolean;
+  /** Stop only: stop without a clean OS shutdown (EC2 `Force`). */
+  force?: boolean;
+  /** Ask EC2 whether the change would succeed, changing nothing (EC2 `DryRun`). */
+  dryRun?: boolean;
 }
+
+/** What {@linkcode changeState} did. */
+export interface ChangeOutcome {
+  /** True when this was a dry run: nothing changed, no tag was written. */
+  dryRun: boolean;
+}
+
+/**
+ * The code EC2 answers a dry run with when the real call would have succeeded.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+ */
+export const DRY_RUN_SUCCESS_CODE = "DryRunOperation";
 
 /**
  * Changes the instance's state, then records it in the `start_time` tag:
  * the time for start and reboot, `""` for stop. The tag is written only after
  * EC2 accepted the change, so it never claims a change that did not happen.
+ * A dry run asks EC2 with `DryRun` and writes no tag: EC2's `DryRunOperation`
+ * answer means the change would have succeeded; any other error is thrown.
  *
  * @throws {StartTimeNotWrittenError} when the change happened and the tag write failed
  */
@@ -86,23 +107,47 @@ export async function changeState(
   ec2: Ec2Client,
   request: ChangeStateRequest,
   options: CallOptions = {},
+): Promise<ChangeOutcome> {
+  const { region, instanceId, action } = request;
+  const ids = [instanceId];
+  const call = { ...options, dryRun: request.dryRun };
+  try {
+    switch (action) {
+      case "start":
+        await ec2.startInstances(region, ids, call);
+        break;
+      case "stop":
+        await ec2.stopInstances(region, ids, {
+          ...call,
+          hibernate: request.hibernate,
+          force: request.force,
+        });
+        break;
+      case "reboot":
+        await ec2.rebootInstances(region, ids, call);
+        break;
+    }
+  } catch (error) {
+    if (request.dryRun && error instanceof Ec2Error && error.code === DRY_RUN_SUCCESS_CODE) {
+      return { dryRun: true };
+    }
+    throw error;
+  }
+  // A dry run that EC2 answered with success was acted on (EC2 ignored the
+  // flag), so it is treated as the real change it was: the tag stays true.
+  await writeStartTime(ec2, request, options);
+  return { dryRun: false };
+}
+
+async function writeStartTime(
+  ec2: Ec2Client,
+  request: ChangeStateRequest,
+  options: CallOptions,
 ): Promise<void> {
   const { region, instanceId, action, now } = request;
-  const ids = [instanceId];
-  switch (action) {
-    case "start":
-      await ec2.startInstances(region, ids, options);
-      break;
-    case "stop":
-      await ec2.stopInstances(region, ids, options);
-      break;
-    case "reboot":
-      await ec2.rebootInstances(region, ids, options);
-      break;
-  }
   const startTime = action === "stop" ? "" : now.toISOString();
   try {
-    await ec2.createTags(region, ids, { [START_TIME_TAG]: startTime }, options);
+    await ec2.createTags(region, [instanceId], { [START_TIME_TAG]: startTime }, options);
   } catch (cause) {
     throw new StartTimeNotWrittenError(action, { cause });
   }

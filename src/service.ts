@@ -9,6 +9,8 @@ import { createApp } from "./app.ts";
 import { keyEntries } from "./api_keys.ts";
 import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
 import { Ec2Client } from "./ec2/client.ts";
+import { createNotifier } from "./notify.ts";
+import { runSweep, type SweepReport } from "./sweep.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -25,6 +27,8 @@ export interface ServiceOptions extends LoadConfigOptions {
   log?: (line: string) => void;
   /** Where the audit lines go (one JSON object per line). */
   audit?: (line: string) => void;
+  /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
+  notifyFetch?: (request: Request) => Promise<Response>;
 }
 
 /** A configured service. */
@@ -37,6 +41,11 @@ export interface Service {
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
   generatedApiKey: string | null;
+  /**
+   * Runs the auto-stop sweep over `SWEEP_REGIONS` and waits for its
+   * notifications; null when there is nothing to sweep (no regions, no EC2).
+   */
+  sweep(by: string): Promise<SweepReport | null>;
 }
 
 /**
@@ -66,8 +75,35 @@ export async function createService(
   } catch (error) {
     throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
   }
-  const app = createApp({ config, keys, ec2, log: options.log, audit: options.audit });
-  return { app, simulator, demoInstances: seeds, generatedApiKey };
+  const notifier = createNotifier({
+    url: config.notifyWebhookUrl,
+    fetch: options.notifyFetch,
+    log: options.log,
+  });
+  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const audit = options.audit;
+  const app = createApp({
+    config,
+    keys,
+    ec2,
+    log: options.log,
+    audit,
+    notifier,
+    sweep: sweepSettings,
+  });
+  async function sweep(by: string): Promise<SweepReport | null> {
+    if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const report = await runSweep(ec2, sweepSettings, {
+      now: new Date(),
+      timeoutMs: config.timeoutMs,
+      by,
+      audit: audit && ((entry) => audit(JSON.stringify(entry))),
+      notifier,
+    });
+    await notifier.settled();
+    return report;
+  }
+  return { app, simulator, demoInstances: seeds, generatedApiKey, sweep };
 }
 
 /** 32 random bytes, base64url: a key nobody can guess. */

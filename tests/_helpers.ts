@@ -7,6 +7,8 @@ import { keyDigest } from "../src/auth.ts";
 import { Ec2Client } from "../src/ec2/client.ts";
 import { Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
 import { FULL_ACCESS, type KeyScope } from "../src/scopes.ts";
+import { createNotifier } from "../src/notify.ts";
+import type { SweepAuditEntry, SweepSettings } from "../src/sweep.ts";
 
 export const API_KEY = "correct-horse-battery-staple-1234";
 export const REGION = "us-west-2";
@@ -46,6 +48,12 @@ export interface TestServiceOptions {
   /** Extra keys besides `API_KEY`, by key. */
   keys?: Record<string, { name: string; scope: Partial<KeyScope> }>;
   corsOrigins?: string[];
+  /** The sweep's regions and default limit. */
+  sweep?: SweepSettings;
+  /** Answers the notification webhook, which is set when this is. */
+  webhook?: (request: Request) => Promise<Response>;
+  /** Runs during each pause of a wait, after the clock moved: another client acting. */
+  onSleep?: (ms: number) => Promise<void>;
 }
 
 /** The app on a fresh simulator; `clock.now` moves time for both. */
@@ -64,6 +72,15 @@ export async function testService(options: TestServiceOptions = {}) {
   });
   const lines: string[] = [];
   const audit: string[] = [];
+  /** The sweep's audit entries, parsed from the audit lines. */
+  const audits: SweepAuditEntry[] = [];
+  /** Every pause the app asked for; each moves the clock instead of waiting. */
+  const sleeps: number[] = [];
+  const notifier = createNotifier({
+    url: options.webhook ? "https://hooks.example.com/services/T000/B000/XXXX" : null,
+    fetch: options.webhook,
+    log: (line) => lines.push(line),
+  });
   const app = createApp({
     config: {
       timeoutMs: options.timeoutMs ?? 2000,
@@ -83,9 +100,20 @@ export async function testService(options: TestServiceOptions = {}) {
     ec2,
     now: () => new Date(clock.now),
     log: (line) => lines.push(line),
-    audit: (line) => audit.push(line),
+    audit: (line) => {
+      audit.push(line);
+      const entry = JSON.parse(line);
+      if (entry.event === "sweep") audits.push(entry);
+    },
+    sleep: (ms) => {
+      sleeps.push(ms);
+      clock.now += ms;
+      return options.onSleep?.(ms) ?? Promise.resolve();
+    },
+    notifier,
+    sweep: options.sweep,
   });
-  return { app, simulator, clock, lines, audit };
+  return { app, simulator, clock, lines, audit, audits, sleeps, notifier, ec2 };
 }
 
 /** Headers carrying the right key. */

@@ -61,3 +61,29 @@ Deno.test("with no credentials on the edge, only DEMO=true makes a demo", () => 
   assertEquals(loadConfig({ API_KEY: "k" }).demo, false);
   assertEquals(loadConfig({ API_KEY: "k", DEMO: "true" }).demo, true);
 });
+
+Deno.test("config reads the sweep's regions and limit and the webhook, never echoing a value", () => {
+  const config = loadConfig({
+    ...BASE,
+    SWEEP_REGIONS: "us-west-2,eu-central-1",
+    MAX_RUNTIME: "8h",
+    NOTIFY_WEBHOOK_URL: "https://hooks.slack.com/services/T0/B0/secret",
+  });
+  assertEquals(config.sweepRegions, ["us-west-2", "eu-central-1"]);
+  assertEquals(config.maxRuntimeMs, 8 * 3_600_000);
+  assertEquals(config.notifyWebhookUrl, "https://hooks.slack.com/services/T0/B0/secret");
+  const none = loadConfig(BASE);
+  assertEquals([none.sweepRegions, none.maxRuntimeMs, none.notifyWebhookUrl], [[], null, null]);
+  assertThrows(() => loadConfig({ ...BASE, MAX_RUNTIME: "8 hours" }), ConfigError, "MAX_RUNTIME");
+  assertThrows(
+    () => loadConfig({ ...BASE, SWEEP_REGIONS: "mars-1" }),
+    ConfigError,
+    "SWEEP_REGIONS",
+  );
+  const error = assertThrows(
+    () => loadConfig({ ...BASE, NOTIFY_WEBHOOK_URL: "ftp://secret-token@x" }),
+    ConfigError,
+    "NOTIFY_WEBHOOK_URL",
+  );
+  assertEquals(error.message.includes("secret-token"), false);
+});

@@ -271,3 +271,44 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "deno task start reads the sweep's settings, serves /sweep, /docs and a real-time wait",
+  ignore: !granted,
+  async fn() {
+    const key = "operator-chosen-key-5678";
+    const server = await startServer({
+      API_KEY: key,
+      SWEEP_REGIONS: "us-west-2",
+      MAX_RUNTIME: "1h",
+    });
+    try {
+      const sweep = await fetch(`${server.base}/sweep?dry_run=true`, {
+        method: "POST",
+        headers: { "x-api-key": key },
+      });
+      assertEquals(sweep.status, 200);
+      const report = await sweep.json();
+      // The demo's dev-box has run for 2 hours.
+      assertEquals(
+        report.actions.map(({ instance_id, outcome }: Record<string, string>) => [
+          instance_id,
+          outcome,
+        ]),
+        [["i-0a1b2c3d4e5f60718", "would"]],
+      );
+      const docs = await fetch(`${server.base}/docs`);
+      assertEquals(docs.status, 200);
+      await docs.body?.cancel();
+      // The demo's game server starts in 3 seconds; the answer waits for it.
+      const started = await fetch(
+        `${server.base}/instance/us-west-2/i-0b2c3d4e5f6071829/start?wait=true`,
+        { method: "POST", headers: { "x-api-key": key } },
+      );
+      assertEquals(started.status, 200);
+      assertEquals((await started.json()).state, "running");
+    } finally {
+      await server.stop();
+    }
+  },
+});

@@ -1,0 +1,164 @@
+/**
+ * The sweep's tag syntax: durations (`90m`, `4h`, `2d`, `1h30m`) and
+ * office-hours schedules (`Mon-Fri 08:00-19:00 Europe/Berlin`), read in the
+ * schedule's own IANA time zone with `Intl.DateTimeFormat`, so daylight-saving
+ * changes follow the zone's rules with no time-zone library.
+ *
+ * @module
+ */
+
+const DURATION_PATTERN = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
+const TIME_PATTERN = /^([01]\d|2[0-4]):([0-5]\d)$/;
+const DAY_NAMES = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+const MINUTES_PER_DAY = 24 * 60;
+/** The word after the zone that opts in to starting at the window's opening. */
+export const AUTOSTART_WORD = "autostart";
+
+/** An office-hours window, every day it applies to. */
+export interface Schedule {
+  /** Days the window opens on, 0 = Sunday. */
+  days: ReadonlySet<number>;
+  /** Opening, in minutes after local midnight. */
+  opens: number;
+  /** Closing, in minutes after local midnight; at or before `opens` means the next day. */
+  closes: number;
+  /** IANA time zone, e.g. `Europe/Berlin`. */
+  timeZone: string;
+  /** Start the instance when the window opens, not only stop it after. */
+  autostart: boolean;
+}
+
+/**
+ * Reads a duration: days, hours and minutes in that order, each optional but
+ * at least one, e.g. `90m`, `4h`, `2d`, `1d12h`. Null when malformed or zero.
+ */
+export function parseDuration(text: string): number | null {
+  const match = text.trim().toLowerCase().match(DURATION_PATTERN);
+  if (!match) return null;
+  const [days, hours, minutes] = match.slice(1).map((part) => Number(part ?? 0));
+  const ms = ((days * 24 + hours) * 60 + minutes) * 60_000;
+  return ms > 0 ? ms : null;
+}
+
+/** `4h 10m`, `2d 3h`, `45m`: a duration for people, to the minute. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const parts = [
+    [Math.floor(minutes / MINUTES_PER_DAY), "d"],
+    [Math.floor(minutes / 60) % 24, "h"],
+    [minutes % 60, "m"],
+  ].filter(([value]) => value !== 0).map(([value, unit]) => `${value}${unit}`);
+  return parts.length ? parts.join(" ") : "0m";
+}
+
+/**
+ * Reads a schedule: `DAYS HH:MM-HH:MM ZONE [autostart]`. DAYS is `daily` or
+ * a comma-separated list of days and ranges (`Mon-Fri`, `Sat,Sun`,
+ * `Mon,Wed-Fri`, `Fri-Mon`). A closing time at or before the opening time
+ * closes the next day (`Fri 18:00-02:00`).
+ *
+ * @throws {SyntaxError} saying what is wrong
+ */
+export function parseSchedule(text: string): Schedule {
+  const words = text.trim().split(/\s+/);
+  const autostart = words.at(-1)?.toLowerCase() === AUTOSTART_WORD;
+  if (autostart) words.pop();
+  if (words.length !== 3) {
+    throw new SyntaxError(
+      'Cannot read schedule: expected "DAYS HH:MM-HH:MM ZONE", e.g. "Mon-Fri 08:00-19:00 Europe/Berlin"',
+    );
+  }
+  const [dayText, hoursText, timeZone] = words;
+  const [opensText, closesText, extra] = hoursText.split("-");
+  if (closesText === undefined || extra !== undefined) {
+    throw new SyntaxError(`Cannot read schedule: hours "${hoursText}" are not "HH:MM-HH:MM"`);
+  }
+  const opens = minutesOf(opensText);
+  const closes = minutesOf(closesText);
+  if (opens === MINUTES_PER_DAY) {
+    throw new SyntaxError("Cannot read schedule: the window cannot open at 24:00");
+  }
+  if (opens === closes) {
+    throw new SyntaxError("Cannot read schedule: the window opens and closes at the same time");
+  }
+  if (!isTimeZone(timeZone)) {
+    throw new SyntaxError(`Cannot read schedule: "${timeZone}" is not an IANA time zone`);
+  }
+  return { days: daysOf(dayText), opens, closes, timeZone, autostart };
+}
+
+/** Whether `at` falls inside the schedule's window. */
+export function isInsideWindow(schedule: Schedule, at: Date): boolean {
+  const { day, minute } = localTime(at, schedule.timeZone);
+  const { days, opens, closes } = schedule;
+  if (opens < closes) return days.has(day) && minute >= opens && minute < closes;
+  // Overnight: the evening of an open day, or the early hours after one.
+  return (days.has(day) && minute >= opens) || (days.has((day + 6) % 7) && minute < closes);
+}
+
+/** The weekday (0 = Sunday) and minute of the day at `at` in `timeZone`. */
+export function localTime(at: Date, timeZone: string): { day: number; minute: number } {
+  const parts = formatter(timeZone).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  const day = DAY_NAMES.indexOf(part("weekday").toLowerCase() as typeof DAY_NAMES[number]);
+  return { day, minute: Number(part("hour")) * 60 + Number(part("minute")) };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    formatter(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function minutesOf(text: string): number {
+  const match = text.match(TIME_PATTERN);
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  if (!(minutes <= MINUTES_PER_DAY)) {
+    throw new SyntaxError(`Cannot read schedule: "${text}" is not a time from 00:00 to 24:00`);
+  }
+  return minutes;
+}
+
+function daysOf(text: string): ReadonlySet<number> {
+  if (text.toLowerCase() === "daily") return new Set([0, 1, 2, 3, 4, 5, 6]);
+  const days = new Set<number>();
+  for (const item of text.split(",")) {
+    const [first, last = first, extra] = item.split("-").map(dayOf);
+    if (extra !== undefined) throw new SyntaxError(`Cannot read schedule: days "${item}"`);
+    for (let day = first;; day = (day + 1) % 7) {
+      days.add(day);
+      if (day === last) break;
+    }
+  }
+  return days;
+}
+
+function dayOf(text: string): number {
+  const day = DAY_NAMES.indexOf(text.toLowerCase() as typeof DAY_NAMES[number]);
+  if (day < 0) {
+    throw new SyntaxError(
+      `Cannot read schedule: "${text}" is not a day (Mon, Tue, Wed, Thu, Fri, Sat, Sun)`,
+    );
+  }
+  return day;
+}

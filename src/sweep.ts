@@ -1,0 +1,235 @@
+/**
+ * The auto-stop sweep: in each region of `SWEEP_REGIONS`, stop running
+ * instances that ran past their `workwork:max_runtime` (or `MAX_RUNTIME`) or
+ * run outside their `workwork:schedule`, start those whose schedule says
+ * `autostart` as their window opens, and leave alone any instance whose
+ * `workwork:hold_until` is still ahead.
+ *
+ * @module
+ */
+import type { Ec2Client } from "./ec2/client.ts";
+import type { Instance } from "./ec2/types.ts";
+import { toApiError } from "./errors.ts";
+import {
+  changeState,
+  listInstances,
+  parseStartTime,
+  START_TIME_TAG,
+  StartTimeNotWrittenError,
+} from "./instances.ts";
+import type { Notifier } from "./notify.ts";
+import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
+
+/** Leave the instance alone until this ISO 8601 time. */
+export const HOLD_UNTIL_TAG = "workwork:hold_until";
+/** Stop the instance once it has run this long (`90m`, `4h`, `2d`). */
+export const MAX_RUNTIME_TAG = "workwork:max_runtime";
+/** Stop the instance outside these office hours (`Mon-Fri 08:00-19:00 Europe/Berlin`). */
+export const SCHEDULE_TAG = "workwork:schedule";
+/**
+ * State changes per sweep at most; the rest wait for the next run. Each costs
+ * up to 7 subrequests (the change and its tag, 3 attempts each, and the
+ * notification), so 5 keep a sweep of a few regions within the 50
+ * subrequests of Cloudflare Workers' free plan.
+ */
+export const MAX_SWEEP_ACTIONS = 5;
+/**
+ * An `autostart` instance is started only in this span after its window
+ * opens, so one stopped by hand later in the day stays stopped. Longer than
+ * the cron interval (5 minutes), so one missed run does not skip a morning.
+ */
+export const AUTOSTART_GRACE_MS = 15 * 60_000;
+
+/** Where the sweep looks, and the default limit. */
+export interface SweepSettings {
+  /** `SWEEP_REGIONS`; empty disables the sweep. */
+  regions: readonly string[];
+  /** `MAX_RUNTIME`: stop any running instance after this long; null for none. */
+  maxRuntimeMs: number | null;
+}
+
+/** One change the sweep made, would make, or could not make. */
+export interface SweepAction {
+  region: string;
+  instance_id: string;
+  name: string | null;
+  action: "start" | "stop";
+  reason: string;
+  /** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
+  outcome: "done" | "would" | "failed" | "deferred";
+  /** What went wrong, for `failed` (and `done` when the tag write failed). */
+  error?: string;
+}
+
+/** Something the sweep could not read: a region it could not list, a malformed tag. */
+export interface SweepProblem {
+  region: string;
+  instance_id?: string;
+  title: string;
+}
+
+/** What one sweep did. */
+export interface SweepReport {
+  dry_run: boolean;
+  at: string;
+  regions: string[];
+  actions: SweepAction[];
+  problems: SweepProblem[];
+}
+
+/** One line of the audit trail, for each change the sweep makes. */
+export interface SweepAuditEntry extends SweepAction {
+  event: "sweep";
+  at: string;
+  by: string;
+}
+
+/** Options of {@linkcode runSweep}. */
+export interface SweepOptions {
+  now: Date;
+  /** Report what would be done; change nothing. */
+  dryRun?: boolean;
+  /** Deadline of each EC2 call group (one region's listing, one change), in ms. */
+  timeoutMs: number;
+  /** Only instances this accepts are swept: a scoped key's view. Default: all. */
+  allows?: (instance: Instance) => boolean;
+  /** Who runs the sweep, for audit and notifications: `cron`, `key <name>`. */
+  by: string;
+  audit?: (entry: SweepAuditEntry) => void;
+  notifier?: Notifier;
+}
+
+/** What the sweep wants to do with one instance, or why it cannot tell. */
+type Plan = { action: "start" | "stop"; reason: string } | { problem: string } | null;
+
+/** Runs one sweep over `settings.regions`. Never throws for one region's failure. */
+export async function runSweep(
+  ec2: Ec2Client,
+  settings: SweepSettings,
+  options: SweepOptions,
+): Promise<SweepReport> {
+  const { now, timeoutMs } = options;
+  const dryRun = options.dryRun ?? false;
+  const report: SweepReport = {
+    dry_run: dryRun,
+    at: now.toISOString(),
+    regions: [...settings.regions],
+    actions: [],
+    problems: [],
+  };
+  let changes = 0;
+  for (const region of settings.regions) {
+    let instances: Instance[];
+    try {
+      instances = await listInstances(ec2, region, {
+        "instance-state-name": ["running", "stopped"],
+      }, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      report.problems.push({ region, title: toApiError(error).title });
+      continue;
+    }
+    for (const instance of instances) {
+      if (options.allows && !options.allows(instance)) continue;
+      const plan = planFor(instance, now, settings.maxRuntimeMs);
+      if (plan === null) continue;
+      if ("problem" in plan) {
+        report.problems.push({ region, instance_id: instance.id, title: plan.problem });
+        continue;
+      }
+      const action: SweepAction = {
+        region,
+        instance_id: instance.id,
+        name: instance.tags.Name ?? null,
+        ...plan,
+        outcome: dryRun ? "would" : changes < MAX_SWEEP_ACTIONS ? "done" : "deferred",
+      };
+      report.actions.push(action);
+      if (action.outcome === "done") {
+        changes++;
+        await act(ec2, action, options);
+      }
+    }
+  }
+  return report;
+}
+
+/** Makes one change, then audits and notifies it. */
+async function act(ec2: Ec2Client, action: SweepAction, options: SweepOptions): Promise<void> {
+  const { region, instance_id: instanceId } = action;
+  let changed = true;
+  try {
+    await changeState(ec2, { region, instanceId, action: action.action, now: options.now }, {
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+  } catch (error) {
+    changed = error instanceof StartTimeNotWrittenError;
+    if (!changed) action.outcome = "failed";
+    action.error = toApiError(error).title;
+  }
+  options.audit?.({ event: "sweep", at: options.now.toISOString(), by: options.by, ...action });
+  if (changed) {
+    options.notifier?.notify({
+      action: action.action,
+      region,
+      instanceId,
+      name: action.name,
+      by: `sweep (${options.by})`,
+      reason: action.reason,
+    });
+  }
+}
+
+/** What the sweep should do with `instance` at `now`. */
+export function planFor(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
+  const tags = instance.tags;
+  const hold = tags[HOLD_UNTIL_TAG];
+  if (hold) {
+    const until = Date.parse(hold);
+    // A hold that cannot be read is still someone's wish to be left alone.
+    if (Number.isNaN(until)) {
+      return {
+        problem: `${HOLD_UNTIL_TAG} "${hold}" is not an ISO 8601 time: the instance is left alone`,
+      };
+    }
+    if (until > now.getTime()) return null;
+  }
+  const scheduleText = tags[SCHEDULE_TAG];
+  if (scheduleText) {
+    let schedule;
+    try {
+      schedule = parseSchedule(scheduleText);
+    } catch (error) {
+      return { problem: `${SCHEDULE_TAG}: ${(error as Error).message}` };
+    }
+    const inside = isInsideWindow(schedule, now);
+    if (instance.state === "running" && !inside) {
+      return { action: "stop", reason: `outside its schedule "${scheduleText}"` };
+    }
+    if (
+      instance.state === "stopped" && schedule.autostart && inside &&
+      !isInsideWindow(schedule, new Date(now.getTime() - AUTOSTART_GRACE_MS))
+    ) {
+      return { action: "start", reason: `its schedule "${scheduleText}" opened` };
+    }
+  }
+  if (instance.state !== "running") return null;
+  return runtimePlan(instance, now, defaultMaxRuntimeMs);
+}
+
+function runtimePlan(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
+  const tag = instance.tags[MAX_RUNTIME_TAG];
+  const maxRuntimeMs = tag ? parseDuration(tag) : defaultMaxRuntimeMs;
+  if (tag && maxRuntimeMs === null) {
+    return { problem: `${MAX_RUNTIME_TAG} "${tag}" is not a duration such as 90m, 4h or 2d` };
+  }
+  if (maxRuntimeMs === null) return null;
+  const started = parseStartTime(instance.tags[START_TIME_TAG]) ??
+    (instance.launchTime ? Date.parse(instance.launchTime) : NaN);
+  if (Number.isNaN(started)) return null;
+  const runtime = now.getTime() - started;
+  if (runtime <= maxRuntimeMs) return null;
+  const limit = tag
+    ? `its ${MAX_RUNTIME_TAG} of ${tag}`
+    : `MAX_RUNTIME of ${formatDuration(maxRuntimeMs)}`;
+  return { action: "stop", reason: `ran ${formatDuration(runtime)}, over ${limit}` };
+}
