@@ -7,6 +7,7 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
 import type { Config } from "./config.ts";
 import type { Ec2Client } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
@@ -29,10 +30,12 @@ const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
+/** Path segments of this service's own routes, logged as they are. */
+const LOGGED_WORDS = new Set(["instance", "session", "delete"]);
 
 /** What the app needs from its platform. */
 export interface AppDeps {
-  config: Pick<Config, "timeoutMs" | "allowedRegions">;
+  config: Pick<Config, "timeoutMs" | "allowedRegions"> & Partial<Pick<Config, "regions">>;
   /** The configured keys. */
   keys: readonly ApiKeyEntry[];
   /** The EC2 client; null when the service has no AWS credentials to act with. */
@@ -135,6 +138,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.body(null, 204);
   });
 
+  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now }));
+
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
@@ -193,7 +198,7 @@ function methodNotAllowed(allowed: readonly string[]) {
  */
 export function loggablePath(path: string): string {
   return path.split("/").map((segment) =>
-    segment === "" || segment === "instance" || isRegionName(segment) ||
+    segment === "" || LOGGED_WORDS.has(segment) || isRegionName(segment) ||
       isInstanceId(segment) || isAction(segment)
       ? segment
       : "*"

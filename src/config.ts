@@ -17,6 +17,7 @@ export const CONFIG_VARIABLES = [
   "AWS_ENDPOINT_URL",
   "EC2_TIMEOUT_MS",
   "ALLOWED_REGIONS",
+  "REGIONS",
   "DEMO",
 ] as const;
 
@@ -35,6 +36,8 @@ export interface Config {
   timeoutMs: number;
   /** Regions clients may name; null allows every region. */
   allowedRegions: ReadonlySet<string> | null;
+  /** Regions the dashboard lists for keys not limited to some (`REGIONS`); null: the default. */
+  regions: readonly string[] | null;
   /** Serve the built-in EC2 simulator instead of AWS. */
   demo: boolean;
 }
@@ -64,12 +67,14 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   if (!apiKey && !demo) {
     throw new ConfigError("API_KEY is required: set it to a secret key for clients");
   }
+  const allowedRegions = regionList(env, "ALLOWED_REGIONS");
   return {
     apiKey,
     aws,
     endpoint: endpointOverride(env),
     timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
-    allowedRegions: regionList(env, "ALLOWED_REGIONS"),
+    allowedRegions,
+    regions: dashboardRegions(env, allowedRegions),
     demo,
   };
 }
@@ -133,4 +138,14 @@ function regionList(env: Env, name: string): ReadonlySet<string> | null {
     throw new ConfigError(`${name} must list AWS regions separated by commas: "${bad}" is not one`);
   }
   return new Set(regions);
+}
+
+function dashboardRegions(env: Env, allowed: ReadonlySet<string> | null): string[] | null {
+  const regions = regionList(env, "REGIONS");
+  if (!regions) return null;
+  const outside = [...regions].find((region) => allowed && !allowed.has(region));
+  if (outside !== undefined) {
+    throw new ConfigError(`REGIONS must name only regions in ALLOWED_REGIONS: "${outside}" is not`);
+  }
+  return [...regions];
 }

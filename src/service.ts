@@ -61,7 +61,10 @@ export async function createService(
   const generatedApiKey = config.apiKey ? null : randomKey();
   const apiKey = config.apiKey ?? generatedApiKey!;
   const keys = [{ name: "default", digest: await keyDigest(apiKey), scope: FULL_ACCESS }];
-  const app = createApp({ config, keys, ec2, log: options.log });
+  // The dashboard lists the demo's own regions unless REGIONS says otherwise.
+  const regions = config.regions ??
+    (seeds.length ? [...new Set(seeds.map((s) => s.region))] : null);
+  const app = createApp({ config: { ...config, regions }, keys, ec2, log: options.log });
   return { app, simulator, demoInstances: seeds, generatedApiKey };
 }
 

@@ -43,6 +43,8 @@ export interface TestServiceOptions {
   timeoutMs?: number;
   transitionMs?: number;
   allowedRegions?: string[];
+  /** The regions the dashboard lists (`REGIONS`). */
+  regions?: string[];
   /** Extra keys besides `API_KEY`, by key. */
   keys?: Record<string, { name: string; scope: Partial<KeyScope> }>;
 }
@@ -66,6 +68,7 @@ export async function testService(options: TestServiceOptions = {}) {
     config: {
       timeoutMs: options.timeoutMs ?? 2000,
       allowedRegions: options.allowedRegions ? new Set(options.allowedRegions) : null,
+      regions: options.regions ?? null,
     },
     keys: [
       { name: "default", digest: await keyDigest(API_KEY), scope: FULL_ACCESS },
