@@ -22,6 +22,7 @@ background:var(--card);border-bottom:1px solid var(--line)}
 .bar h1{font-size:1.2rem;margin:0 auto 0 0}
 .who{margin:0;color:var(--muted);font-size:.9rem}
 .bar form{margin:0}
+.bar a{display:inline-flex;align-items:center;min-height:44px;padding:0 .75rem;border-radius:8px}
 main{max-width:72rem;margin:0 auto;padding:.5rem 1rem 2rem}
 h2{font-size:.95rem;color:var(--muted);margin:1.25rem 0 .5rem;font-weight:600;letter-spacing:.02em}
 .instances{list-style:none;margin:0;padding:0;display:grid;gap:.75rem;
@@ -43,13 +44,14 @@ padding:.1rem .6rem;border-radius:999px;border:1px solid currentColor;white-spac
 @media (prefers-reduced-motion:reduce){.dot{animation:none!important}}
 dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:.35rem .75rem;font-size:.95rem}
 dl div{display:contents}
-dt{color:var(--muted)}
+dt{color:var(--muted);align-self:center}
 dd{margin:0;min-width:0;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}
 code{font:.88rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 button,input{font:inherit;min-height:44px;border-radius:8px;border:1px solid var(--line)}
 button{padding:.4rem 1rem;background:var(--card);color:var(--text);cursor:pointer}
 button:hover:not(:disabled){border-color:var(--muted)}
-button:disabled{opacity:.4;cursor:not-allowed}
+button:disabled,button[data-action]:disabled{background:transparent;color:var(--muted);
+border:1px dashed var(--line);font-weight:400;cursor:not-allowed}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .copy{min-height:32px;padding:0 .6rem;font-size:.85rem}
 .actions{display:flex;gap:.5rem}
