@@ -7,6 +7,7 @@
  * permissions `deno task test` grants; skipped with a message otherwise.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import type { Page } from "playwright-core";
 import { mayStartServer, startServer } from "./_server.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -96,26 +97,38 @@ Deno.test({
       assertEquals(await devBox.locator(".state-text").textContent(), "running");
       assertMatch((await devBox.locator(".addr").textContent())!, /^\d+\.\d+\.\d+\.\d+$/);
 
+      // Copy puts the address on the clipboard and says so.
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+        origin: server.base,
+      });
+      const copyButton = page.getByRole("button", { name: "Copy the address of dev-box" });
+      await copyButton.click();
+      await page.locator("#live", { hasText: "Address of dev-box copied" }).waitFor();
+      assertEquals(
+        await page.evaluate("navigator.clipboard.readText()"),
+        await devBox.locator(".addr").textContent(),
+      );
+
       // Stop asks first; dismissing changes nothing.
       page.once("dialog", (dialog) => dialog.dismiss());
       await page.getByRole("button", { name: "Stop dev-box" }).click();
       assertEquals(await devBox.locator(".state-text").textContent(), "running");
 
-      // Stop, confirmed: the row follows stopping to stopped by itself.
+      // Stop, confirmed: the row follows the transition by itself, without a reload.
+      await recordStates(page, (await devBox.getAttribute("data-id"))!);
       page.once("dialog", (dialog) => dialog.accept());
       await page.getByRole("button", { name: "Stop dev-box" }).click();
-      await devBox.locator('[data-state="stopping"], .state-text:text-is("stopped")').first()
-        .waitFor();
-      await devBox.locator('.state-text:text-is("stopped")').waitFor({ timeout: SETTLE_MS });
-      await devBox.getByText("dev-box is stopped").waitFor();
+      await devBox.getByText("dev-box is stopped").waitFor({ timeout: SETTLE_MS });
+      assertTransition(await recordedStates(page), "running", "stopping", "stopped");
       assertEquals(await devBox.locator(".addr").textContent(), "\u2014");
       assertEquals(await page.getByRole("button", { name: "Stop dev-box" }).isDisabled(), true);
 
       // Start, from the keyboard: no confirmation; it comes back running.
+      await recordStates(page, (await devBox.getAttribute("data-id"))!);
       await page.getByRole("button", { name: "Start dev-box" }).focus();
       await page.keyboard.press("Enter");
-      await devBox.locator('.state-text:text-is("running")').waitFor({ timeout: SETTLE_MS });
-      await devBox.getByText("dev-box is running").waitFor();
+      await devBox.getByText("dev-box is running").waitFor({ timeout: SETTLE_MS });
+      assertTransition(await recordedStates(page), "stopped", "pending", "running");
       assertEquals(await devBox.locator(".uptime").textContent(), "under a minute");
 
       // An error in words next to the row: the page still shows "demo" running,
@@ -157,6 +170,34 @@ Deno.test({
     assert(server.lines.some((line) => /^POST \/session 303 /.test(line)), server.lines.join("\n"));
   },
 });
+
+/** Starts recording, in the page, every state the instance's row shows. */
+async function recordStates(page: Page, id: string): Promise<void> {
+  await page.evaluate(`(() => {
+    const text = document.querySelector('li.instance[data-id="${id}"] .state-text');
+    window.seenStates = [text.textContent];
+    window.stillThisPage = true;
+    new MutationObserver(() => window.seenStates.push(text.textContent))
+      .observe(text, { childList: true, characterData: true, subtree: true });
+  })()`);
+}
+
+/** The states recorded since {@linkcode recordStates}, or null when the page was reloaded. */
+async function recordedStates(page: Page): Promise<string[] | null> {
+  return await page.evaluate("window.stillThisPage ? window.seenStates : null") as string[] | null;
+}
+
+/**
+ * The row went from `from` to `to` in place, showing nothing but `between` on
+ * the way (how long it showed `between`, if at all, depends on the machine's speed).
+ */
+function assertTransition(seen: string[] | null, from: string, between: string, to: string) {
+  assert(seen !== null, "the page reloaded instead of refreshing the row");
+  const states = seen.filter((state, i) => state !== seen[i - 1]);
+  assertEquals(states[0], from, states.join(" → "));
+  assertEquals(states.at(-1), to, states.join(" → "));
+  assert(states.slice(1, -1).every((state) => state === between), states.join(" → "));
+}
 
 /** Polls the API (at most SETTLE_MS) until the instance reports `state`. */
 async function waitForState(base: string, path: string, state: string): Promise<void> {

@@ -288,3 +288,16 @@ Deno.test("uptime reads in minutes, hours and days", () => {
   assertEquals(uptimeText(7260), "2 h 1 min");
   assertEquals(uptimeText(3 * 86400 + 5 * 3600), "3 d 5 h");
 });
+
+Deno.test("a key with + / = (openssl rand -base64) survives the round trip through the cookie", async () => {
+  const key = "q+Z/9kT0aL3m+wX1/yB2c4D5e6F7g8H9i0J1k2L3m4==";
+  const { app } = await testService({ keys: { [key]: { name: "base64", scope: {} } } });
+  const response = await app.request(`${SITE}/session`, signIn(key));
+  assertEquals(response.status, 303);
+  const cookie = response.headers.get("set-cookie")!.split(";")[0];
+  const stop = await app.request(`${SITE}/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: { cookie, origin: SITE },
+  });
+  assertEquals(stop.status, 204);
+});
