@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { ConfigError, loadConfig } from "../src/config.ts";
+import { visibleRegions } from "../src/dashboard/listing.ts";
 import { uptimeText } from "../src/dashboard/page.ts";
+import { FULL_ACCESS } from "../src/scopes.ts";
 import { createService } from "../src/service.ts";
 import {
   API_KEY,
@@ -300,4 +302,22 @@ Deno.test("a key with + / = (openssl rand -base64) survives the round trip throu
     headers: { cookie, origin: SITE },
   });
   assertEquals(stop.status, 204);
+});
+
+Deno.test("the page lists the key's regions, else REGIONS, else ALLOWED_REGIONS, else us-east-1", () => {
+  const west = { ...FULL_ACCESS, regions: new Set(["us-west-2", "eu-west-1"]) };
+  const allowed = new Set(["us-west-2", "ap-south-1"]);
+  assertEquals(visibleRegions({ allowedRegions: null, regions: ["eu-central-1"] }, west), [
+    "us-west-2",
+    "eu-west-1",
+  ]);
+  assertEquals(visibleRegions({ allowedRegions: allowed, regions: null }, west), ["us-west-2"]);
+  assertEquals(visibleRegions({ allowedRegions: null, regions: ["eu-central-1"] }, FULL_ACCESS), [
+    "eu-central-1",
+  ]);
+  assertEquals(visibleRegions({ allowedRegions: allowed }, FULL_ACCESS), [
+    "us-west-2",
+    "ap-south-1",
+  ]);
+  assertEquals(visibleRegions({ allowedRegions: null }, FULL_ACCESS), ["us-east-1"]);
 });

@@ -20,16 +20,13 @@ import {
   presentedKey,
 } from "../auth.ts";
 import type { Ec2Client } from "../ec2/client.ts";
-import { ApiError, toApiError } from "../errors.ts";
-import { instanceView, listInstances } from "../instances.ts";
+import { ApiError } from "../errors.ts";
 import { requestSite } from "../origin.ts";
-import { instanceAllowed, type KeyScope, scopeDenial } from "../scopes.ts";
-import { dashboardPage, type RegionListing, signInPage } from "./page.ts";
+import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
+import { dashboardPage, signInPage } from "./page.ts";
 
 /** How long a sign-in lasts: a month, so a phone stays signed in. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
-/** Regions listed when neither the key's scope nor `REGIONS` nor `ALLOWED_REGIONS` names any. */
-export const DEFAULT_REGIONS: readonly string[] = ["us-east-1"];
 /** What the page offers, in the order its buttons appear. */
 const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
@@ -38,12 +35,7 @@ const FORM_TYPE_PATTERN = /^(?:application\/x-www-form-urlencoded|multipart\/for
 
 /** What the dashboard needs from the app. */
 export interface DashboardDeps {
-  config: {
-    timeoutMs: number;
-    allowedRegions: ReadonlySet<string> | null;
-    /** `REGIONS`, or the demo's regions; null or absent: the default. */
-    regions?: readonly string[] | null;
-  };
+  config: RegionSettings & { timeoutMs: number };
   keys: readonly ApiKeyEntry[];
   ec2: Ec2Client | null;
   now: () => Date;
@@ -64,44 +56,6 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
   const app = new Hono<{ Variables: AuthVariables }>();
   const auth = apiKeyAuth(deps.keys);
 
-  function session(entry: ApiKeyEntry): SessionInfo {
-    return {
-      name: entry.name,
-      actions: PAGE_ACTIONS.filter((action) =>
-        !entry.scope.actions || entry.scope.actions.has(action)
-      ),
-      regions: regionsFor(entry.scope),
-    };
-  }
-
-  function regionsFor(scope: KeyScope): string[] {
-    const { allowedRegions, regions } = deps.config;
-    const chosen = scope.regions ?? regions ?? allowedRegions ?? DEFAULT_REGIONS;
-    return [...chosen].filter((region) => !allowedRegions || allowedRegions.has(region));
-  }
-
-  async function listing(region: string, scope: KeyScope): Promise<RegionListing> {
-    const denial = scopeDenial(scope, { action: "read", region });
-    if (denial) return { region, instances: [], error: denial };
-    if (!deps.ec2) {
-      return { region, instances: [], error: "AWS credentials are not configured on the server" };
-    }
-    try {
-      const signal = AbortSignal.timeout(deps.config.timeoutMs);
-      const instances = await listInstances(deps.ec2, region, {}, { signal });
-      const at = deps.now();
-      return {
-        region,
-        instances: instances
-          .filter((instance) => instanceAllowed(scope, instance))
-          .map((instance) => instanceView(instance, at))
-          .sort((a, b) => (a.name ?? "\uffff").localeCompare(b.name ?? "\uffff")),
-      };
-    } catch (error) {
-      return { region, instances: [], error: toApiError(error).title };
-    }
-  }
-
   app.get("/", async (c) => {
     const nonce = pageHeaders(c);
     const key = getCookie(c, API_KEY_FIELD);
@@ -111,8 +65,10 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
       const notice = key === undefined ? undefined : "Your saved key is no longer accepted";
       return c.html(signInPage({ nonce, notice }));
     }
-    const info = session(entry);
-    const regions = await Promise.all(info.regions.map((region) => listing(region, entry.scope)));
+    const info = sessionInfo(deps.config, entry);
+    const regions = await Promise.all(
+      info.regions.map((region) => regionListing(deps, region, entry.scope)),
+    );
     return c.html(dashboardPage({ nonce, session: info, regions }));
   });
 
@@ -133,10 +89,10 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
       ...cookieOptions(c.req.url),
       maxAge: SESSION_MAX_AGE_SECONDS,
     });
-    return form ? c.redirect("/", 303) : c.json(session(entry));
+    return form ? c.redirect("/", 303) : c.json(sessionInfo(deps.config, entry));
   });
 
-  app.get("/session", auth, (c) => c.json(session(c.var.apiKey)));
+  app.get("/session", auth, (c) => c.json(sessionInfo(deps.config, c.var.apiKey)));
 
   function signOut(c: Context) {
     refuseCrossSite(c);
@@ -151,6 +107,16 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
   app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));
   app.all("/session/delete", methodNotAllowed("POST"));
   return app;
+}
+
+/** What `entry` may do, and the regions its page lists. */
+export function sessionInfo(config: DashboardDeps["config"], entry: ApiKeyEntry): SessionInfo {
+  const { scope } = entry;
+  return {
+    name: entry.name,
+    actions: PAGE_ACTIONS.filter((action) => !scope.actions || scope.actions.has(action)),
+    regions: visibleRegions(config, scope),
+  };
 }
 
 /** The sign-in form's `api_key` field; empty when it has none. */
