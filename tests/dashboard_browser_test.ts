@@ -155,6 +155,9 @@ Deno.test({
         (await error.textContent())!,
         "not in a state from which it can be rebooted",
       );
+      // The card then shows the state EC2 has now, and the error stays.
+      await demo.locator('.state-text:text-is("stopped")').waitFor();
+      assertEquals(await error.isVisible(), true);
 
       // Sign out: back to the form, the cookie gone.
       await page.getByRole("button", { name: "Sign out" }).click();

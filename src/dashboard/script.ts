@@ -135,6 +135,8 @@ export const DASHBOARD_SCRIPT = `
       }
       return explain(response).then(function (text) {
         say(row, "Could not " + action + " " + label(row) + ": " + text, true);
+        // The page was out of date: show the state EC2 has now, keeping the message.
+        if (response.status === 409) refresh(row, 0, false);
       });
     }, function () { offline(row, action + " " + label(row)); }).then(function () {
       row.dataset.busy = "";

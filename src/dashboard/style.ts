@@ -64,7 +64,7 @@ border:1px dashed var(--line);font-weight:400;cursor:not-allowed}
 .error{color:var(--bad)}
 .empty{color:var(--muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
-.signin{max-width:24rem;margin:10vh auto;padding:1.5rem;background:var(--card);
+.signin{max-width:24rem;margin:10vh auto;width:calc(100% - 2rem);padding:1.5rem;background:var(--card);
 border:1px solid var(--line);border-radius:12px}
 .signin h1{margin:0 0 .25rem}
 .signin p{margin:0 0 1rem;color:var(--muted)}
