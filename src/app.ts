@@ -11,6 +11,7 @@ import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./audit.ts";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables, matchKey } from "./auth.ts";
+import { dashboardRoutes } from "./dashboard/routes.ts";
 import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
@@ -41,12 +42,15 @@ const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 const SWEEP_PATH = "/sweep";
-const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs"]);
+/** Path segments of this service's own routes, logged as they are. */
+const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs", "session", "delete"]);
 const REQUEST_ID_PATTERN = /^[\w.:-]{1,128}$/;
 
 /** What the app needs from its platform. */
 export interface AppDeps {
-  config: Pick<Config, "timeoutMs" | "allowedRegions"> & Partial<Pick<Config, "corsOrigins">>;
+  config:
+    & Pick<Config, "timeoutMs" | "allowedRegions">
+    & Partial<Pick<Config, "corsOrigins" | "regions">>;
   /** The configured keys. */
   keys: readonly ApiKeyEntry[];
   /** The EC2 client; null when the service has no AWS credentials to act with. */
@@ -217,6 +221,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
   app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
+  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter }));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));

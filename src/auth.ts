@@ -11,12 +11,16 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./errors.ts";
+import { requestSite, SAFE_METHODS } from "./origin.ts";
 import type { KeyScope } from "./scopes.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
 export const API_KEY_FIELD = "api_key";
 const KEY_HEADERS = ["api_key", "api-key", "x-api-key"] as const;
 const BEARER_PATTERN = /^bearer\s+(\S+)\s*$/i;
+/** The 403 title for a cookie-authenticated change that no page of this site sent. */
+export const CROSS_SITE_TITLE =
+  "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages, with an Origin header";
 const JSON_TYPE_PATTERN = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /** A configured key, kept only as its SHA-256 digest. */
@@ -34,24 +38,32 @@ export async function keyDigest(key: string): Promise<Uint8Array> {
   return new Uint8Array(digest);
 }
 
+/** Where a request carried its key. */
+export type KeySource = "body" | "header" | "bearer" | "cookie";
+
+/** The key a request carries, from the first source that has one. */
+export async function apiKeyFrom(c: Context): Promise<string> {
+  return (await presentedKey(c)).key;
+}
+
 /**
- * The key a request carries, from the first source that has one.
+ * The key a request carries and its source, from the first source that has one.
  *
  * @throws {ApiError} 422 when no source has one, or the JSON field is not a string
  */
-export async function apiKeyFrom(c: Context): Promise<string> {
+export async function presentedKey(c: Context): Promise<{ key: string; source: KeySource }> {
   if (c.req.method === "POST" || c.req.method === "PUT") {
     const fromBody = await keyFromJsonBody(c);
-    if (fromBody !== undefined) return fromBody;
+    if (fromBody !== undefined) return { key: fromBody, source: "body" };
   }
   for (const name of KEY_HEADERS) {
     const value = c.req.header(name);
-    if (value !== undefined) return value;
+    if (value !== undefined) return { key: value, source: "header" };
   }
   const bearer = c.req.header("authorization")?.match(BEARER_PATTERN)?.[1];
-  if (bearer !== undefined) return bearer;
+  if (bearer !== undefined) return { key: bearer, source: "bearer" };
   const cookie = getCookie(c, API_KEY_FIELD);
-  if (cookie !== undefined) return cookie;
+  if (cookie !== undefined) return { key: cookie, source: "cookie" };
   throw new ApiError(422, API_KEY_FIELD, "Missing data for required field.");
 }
 
@@ -94,21 +106,31 @@ export async function matchKey(
 export interface AuthVariables {
   /** The entry the request's key matched. */
   apiKey: ApiKeyEntry;
+  /** Where the request carried the key. */
+  apiKeySource: KeySource;
 }
 
 /**
  * Middleware that resolves the request's key and lets it through only when it
- * matches one of `entries`; otherwise the handler never runs.
+ * matches one of `entries`; otherwise the handler never runs. A state change
+ * authenticated by the cookie must come from this site's own pages: a browser
+ * sends the cookie along with a form another site posts here.
  */
 export function apiKeyAuth(
   entries: readonly ApiKeyEntry[],
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   if (entries.length === 0) throw new TypeError("Cannot check API keys: none configured");
   return async function checkApiKey(c, next) {
-    const key = await apiKeyFrom(c);
+    const { key, source } = await presentedKey(c);
+    if (
+      source === "cookie" && !SAFE_METHODS.has(c.req.method) && requestSite(c.req.raw) !== "same"
+    ) {
+      throw new ApiError(403, "origin", CROSS_SITE_TITLE);
+    }
     const entry = await matchKey(entries, key);
     if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
     c.set("apiKey", entry);
+    c.set("apiKeySource", source);
     await next();
   };
 }

@@ -20,6 +20,7 @@ export const CONFIG_VARIABLES = [
   "AWS_ENDPOINT_URL",
   "EC2_TIMEOUT_MS",
   "ALLOWED_REGIONS",
+  "REGIONS",
   "DEMO",
   "CORS_ORIGINS",
   "SWEEP_REGIONS",
@@ -44,6 +45,8 @@ export interface Config {
   timeoutMs: number;
   /** Regions clients may name; null allows every region. */
   allowedRegions: ReadonlySet<string> | null;
+  /** Regions the dashboard lists for keys not limited to some (`REGIONS`); null: the default. */
+  regions: readonly string[] | null;
   /** Serve the built-in EC2 simulator instead of AWS. */
   demo: boolean;
   /** Origins browsers may call the API from (`CORS_ORIGINS`); null turns CORS off. */
@@ -84,13 +87,15 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
       "API_KEY is required: set it to a secret key for clients, or give scoped keys in API_KEYS",
     );
   }
+  const allowedRegions = regionList(env, "ALLOWED_REGIONS");
   return {
     apiKey,
     apiKeys,
     aws,
     endpoint: endpointOverride(env),
     timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
-    allowedRegions: regionList(env, "ALLOWED_REGIONS"),
+    allowedRegions,
+    regions: dashboardRegions(env, allowedRegions),
     demo,
     corsOrigins: originList(env, "CORS_ORIGINS"),
     sweepRegions: [...regionList(env, "SWEEP_REGIONS") ?? []],
@@ -209,4 +214,14 @@ function regionList(env: Env, name: string): ReadonlySet<string> | null {
     throw new ConfigError(`${name} must list AWS regions separated by commas: "${bad}" is not one`);
   }
   return new Set(regions);
+}
+
+function dashboardRegions(env: Env, allowed: ReadonlySet<string> | null): string[] | null {
+  const regions = regionList(env, "REGIONS");
+  if (!regions) return null;
+  const outside = [...regions].find((region) => allowed && !allowed.has(region));
+  if (outside !== undefined) {
+    throw new ConfigError(`REGIONS must name only regions in ALLOWED_REGIONS: "${outside}" is not`);
+  }
+  return [...regions];
 }

@@ -116,6 +116,17 @@ const CHANGE_OPERATION: Json = {
   },
 };
 
+const SIGN_OUT: Json = {
+  summary: "Sign out: clear the `api_key` cookie",
+  description: "`POST /session/delete` is the same for the dashboard's form (303 to `/`).",
+  security: [],
+  responses: {
+    "204": { description: "Signed out" },
+    "303": { description: "Signed out (the form): to `/`" },
+    "403": error("Sent from another site (`origin`)"),
+  },
+};
+
 /** The OpenAPI 3.1 document of this service. */
 export const OPENAPI_DOCUMENT: Json = {
   openapi: "3.1.0",
@@ -201,6 +212,55 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
+    "/": {
+      get: {
+        summary: "The dashboard",
+        description:
+          "With a valid `api_key` cookie: the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
+        security: [],
+        responses: { "200": { description: "HTML", content: { "text/html": {} } } },
+      },
+    },
+    "/session": {
+      get: {
+        summary: "What the signed-in key may do",
+        security: KEYED,
+        responses: {
+          "200": {
+            description: "The key's name (never the key), actions and regions",
+            content: { "application/json": { schema: ref("Session") } },
+          },
+          ...AUTH_ERRORS,
+        },
+      },
+      post: {
+        summary: "Sign in: set the `api_key` cookie",
+        description:
+          "The key from the form field `api_key` (the dashboard's form: answers HTML, 303 to `/` on success) or from any key source (answers JSON). Sets `api_key` as `HttpOnly; Secure; SameSite=Strict` (not `Secure` over plain HTTP on localhost). Refused with 403 `origin` when sent from another site; failed keys count against the address as on every route.",
+        security: [],
+        requestBody: {
+          required: false,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: { type: "object", properties: { api_key: { type: "string" } } },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "Signed in (JSON clients)",
+            content: { "application/json": { schema: ref("Session") } },
+          },
+          "303": { description: "Signed in (the form): to `/`" },
+          "401": AUTH_ERRORS["401"],
+          "403": error("Sent from another site (`origin`)"),
+          "422": AUTH_ERRORS["422"],
+          "429": error("Too many wrong keys from this address (`api_key`), with `Retry-After`"),
+        },
+      },
+      delete: SIGN_OUT,
+    },
+    "/session/delete": { post: SIGN_OUT },
     [OPENAPI_PATH]: {
       get: {
         summary: "This document",
@@ -254,6 +314,14 @@ export const OPENAPI_DOCUMENT: Json = {
             type: ["integer", "null"],
             description: "Since `start_time` while running; null otherwise or when unknown",
           },
+        },
+      },
+      Session: {
+        type: "object",
+        properties: {
+          name: { type: "string", description: "The key's name, never the key" },
+          actions: { type: "array", items: { enum: ["read", "start", "stop", "reboot"] } },
+          regions: { type: "array", items: { type: "string" } },
         },
       },
       InstanceList: {

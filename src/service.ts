@@ -82,8 +82,11 @@ export async function createService(
   });
   const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
   const audit = options.audit;
+  // The dashboard lists the demo's own regions unless REGIONS says otherwise.
+  const regions = config.regions ??
+    (seeds.length ? [...new Set(seeds.map((s) => s.region))] : null);
   const app = createApp({
-    config,
+    config: { ...config, regions },
     keys,
     ec2,
     log: options.log,

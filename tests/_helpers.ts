@@ -45,6 +45,8 @@ export interface TestServiceOptions {
   timeoutMs?: number;
   transitionMs?: number;
   allowedRegions?: string[];
+  /** The regions the dashboard lists (`REGIONS`). */
+  regions?: string[];
   /** Extra keys besides `API_KEY`, by key. */
   keys?: Record<string, { name: string; scope: Partial<KeyScope> }>;
   corsOrigins?: string[];
@@ -86,6 +88,7 @@ export async function testService(options: TestServiceOptions = {}) {
       timeoutMs: options.timeoutMs ?? 2000,
       allowedRegions: options.allowedRegions ? new Set(options.allowedRegions) : null,
       corsOrigins: options.corsOrigins ?? null,
+      regions: options.regions ?? null,
     },
     keys: [
       { name: "default", digest: await keyDigest(API_KEY), scope: FULL_ACCESS },

@@ -12,6 +12,9 @@
  * over loopback) and all of `--allow-env` (its dependencies read dozens of CI
  * and colour variables when they load).
  *
+ * The dashboard's browser test adds Debian's Chromium (`/usr/bin/chromium`):
+ * run and read, and `--allow-sys=homedir`, which playwright-core asks for.
+ *
  * Run as a script, it prints the path-dependent flags for `deno test`;
  * `deno task test` and `deno task bench:worker` splice them into their command
  * lines. It also reads `wrangler.toml`'s compatibility settings, so what runs
@@ -22,6 +25,9 @@
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import workerd from "workerd";
+
+/** The browser the dashboard's browser test drives. */
+export const CHROMIUM = "/usr/bin/chromium";
 
 /** Paths the workerd tests and benchmarks need permission for. */
 export interface WorkerdPermissions {
@@ -60,8 +66,8 @@ if (import.meta.main) {
   const { binary, read, write } = workerdPermissions();
   console.log(
     [
-      `--allow-run=deno,${binary}`,
-      `--allow-read=${read.join(",")}`,
+      `--allow-run=deno,${binary},${CHROMIUM}`,
+      `--allow-read=${[...read, CHROMIUM].join(",")}`,
       `--allow-write=${write.join(",")}`,
     ].join(" "),
   );

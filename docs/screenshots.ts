@@ -1,0 +1,48 @@
+/**
+ * Takes the README's screenshots of the dashboard: the demo in Debian's
+ * headless Chromium at phone and desktop width.
+ *
+ *   deno run --allow-run=deno,/usr/bin/chromium --allow-net=127.0.0.1 --allow-env \
+ *     --allow-read=.,/usr/bin/chromium --allow-write=/tmp,docs --allow-sys=homedir docs/screenshots.ts
+ */
+import { startServer } from "../tests/_server.ts";
+
+const KEY = "screenshot-key-0123456789";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+];
+
+Deno.env.set("__IS_WSL_TEST__", "1");
+const { chromium } = await import("playwright-core");
+const server = await startServer({ API_KEY: KEY, DEMO: "true" });
+const profile = await Deno.makeTempDir({ prefix: "workwork-chromium-" });
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: FLAGS,
+});
+try {
+  const page = context.pages()[0] ?? await context.newPage();
+  await page.goto(`${server.base}/`);
+  await page.getByLabel("API key").fill(KEY);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("Signed in as").waitFor();
+  // Show a transition in progress and a message, as a person would see them.
+  const gameServer = page.locator("li.instance", {
+    has: page.getByRole("heading", { name: "game-server" }),
+  });
+  await gameServer.getByRole("button", { name: "Start game-server" }).click();
+  await gameServer.locator('.state-text:text-is("pending")').waitFor();
+  await page.setViewportSize({ width: 1100, height: 760 });
+  await page.screenshot({ path: "docs/dashboard-desktop.png" });
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.screenshot({ path: "docs/dashboard-phone.png" });
+} finally {
+  await context.close();
+  await server.stop();
+  await Deno.remove(profile, { recursive: true });
+}

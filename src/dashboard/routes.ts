@@ -1,0 +1,200 @@
+/**
+ * The dashboard's routes: `GET /` (the page, or the sign-in form), and the
+ * session a browser holds as the `api_key` cookie: `POST /session` signs in,
+ * `GET /session` says what the key may do, `DELETE /session` and
+ * `POST /session/delete` sign out.
+ *
+ * The key travels only in the sign-in form's body and the `HttpOnly` cookie:
+ * never in the page, its script, a URL or a log line.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import {
+  API_KEY_FIELD,
+  apiKeyAuth,
+  type ApiKeyEntry,
+  type AuthVariables,
+  matchKey,
+  presentedKey,
+} from "../auth.ts";
+import type { Ec2Client } from "../ec2/client.ts";
+import { ApiError } from "../errors.ts";
+import { requestSite } from "../origin.ts";
+import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
+import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
+import { dashboardPage, signInPage } from "./page.ts";
+
+/** How long a sign-in lasts: a month, so a phone stays signed in. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
+/** What the page offers, in the order its buttons appear. */
+const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+/** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
+const FORM_TYPE_PATTERN = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)\s*(?:;|$)/i;
+
+/** What the dashboard needs from the app. */
+export interface DashboardDeps {
+  config: RegionSettings & { timeoutMs: number };
+  keys: readonly ApiKeyEntry[];
+  ec2: Ec2Client | null;
+  now: () => Date;
+  /** The API's failed-key counter: signing in is guessing too. */
+  limiter: FailureLimiter;
+}
+
+/** What `GET /session` and a JSON sign-in answer. */
+export interface SessionInfo {
+  /** The key's name, never the key. */
+  name: string;
+  /** Of `read`, `start`, `stop`, `reboot`: what the key may do. */
+  actions: string[];
+  /** The regions the dashboard lists for this key. */
+  regions: string[];
+}
+
+/** The dashboard's routes, to mount at `/`. */
+export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVariables }> {
+  const app = new Hono<{ Variables: AuthVariables }>();
+  const { limiter } = deps;
+  const auth = limitFailures(limiter, apiKeyAuth(deps.keys));
+
+  /**
+   * The entry `key` matches, counted as the API counts its key checks: a
+   * failure costs the client's address one attempt, and an address out of
+   * attempts is told to wait before its key is even looked at.
+   */
+  async function checkKey(c: Context, key: string): Promise<ApiKeyEntry | "wait" | null> {
+    const address = clientAddressOf(c);
+    if (limiter.retryAfter(address) > 0) return "wait";
+    const entry = await matchKey(deps.keys, key);
+    if (!entry) limiter.fail(address);
+    return entry;
+  }
+
+  app.get("/", async (c) => {
+    const nonce = pageHeaders(c);
+    const key = getCookie(c, API_KEY_FIELD);
+    const entry = key === undefined ? null : await checkKey(c, key);
+    // The page itself is no error: the sign-in form, saying why.
+    if (entry === "wait") return c.html(signInPage({ nonce, notice: TOO_MANY_TRIES }));
+    if (!entry) {
+      if (key !== undefined) deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
+      const notice = key === undefined ? undefined : "Your saved key is no longer accepted";
+      return c.html(signInPage({ nonce, notice }));
+    }
+    const info = sessionInfo(deps.config, entry);
+    const regions = await Promise.all(
+      info.regions.map((region) => regionListing(deps, region, entry.scope)),
+    );
+    return c.html(dashboardPage({ nonce, session: info, regions }));
+  });
+
+  app.post("/session", async (c) => {
+    refuseCrossSite(c);
+    const form = FORM_TYPE_PATTERN.test(c.req.header("content-type") ?? "");
+    const key = form ? await formKey(c) : (await presentedKey(c)).key;
+    if (form && !key) {
+      return c.html(signInPage({ nonce: pageHeaders(c), notice: "Enter your API key" }), 422);
+    }
+    const entry = await checkKey(c, key);
+    if (entry === "wait") {
+      const wait = String(limiter.retryAfter(clientAddressOf(c)));
+      if (!form) throw new ApiError(429, API_KEY_FIELD, TOO_MANY_TRIES, { "retry-after": wait });
+      c.header("retry-after", wait);
+      return c.html(signInPage({ nonce: pageHeaders(c), notice: TOO_MANY_TRIES }), 429);
+    }
+    if (!entry) {
+      if (!form) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
+      const notice = "That key is not valid: check it and try again";
+      return c.html(signInPage({ nonce: pageHeaders(c), notice }), 401);
+    }
+    setCookie(c, API_KEY_FIELD, key, {
+      ...cookieOptions(c.req.url),
+      maxAge: SESSION_MAX_AGE_SECONDS,
+    });
+    return form ? c.redirect("/", 303) : c.json(sessionInfo(deps.config, entry));
+  });
+
+  app.get("/session", auth, (c) => c.json(sessionInfo(deps.config, c.var.apiKey)));
+
+  function signOut(c: Context) {
+    refuseCrossSite(c);
+    deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
+    const form = FORM_TYPE_PATTERN.test(c.req.header("content-type") ?? "");
+    return form ? c.redirect("/", 303) : c.body(null, 204);
+  }
+  app.delete("/session", signOut);
+  app.post("/session/delete", signOut);
+
+  app.all("/", methodNotAllowed("GET, HEAD"));
+  app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));
+  app.all("/session/delete", methodNotAllowed("POST"));
+  return app;
+}
+
+/** What `entry` may do, and the regions its page lists. */
+export function sessionInfo(config: DashboardDeps["config"], entry: ApiKeyEntry): SessionInfo {
+  const { scope } = entry;
+  return {
+    name: entry.name,
+    actions: PAGE_ACTIONS.filter((action) => !scope.actions || scope.actions.has(action)),
+    regions: visibleRegions(config, scope),
+  };
+}
+
+/** The sign-in form's `api_key` field; empty when it has none. */
+async function formKey(c: Context): Promise<string> {
+  const body = await c.req.parseBody();
+  const value = body[API_KEY_FIELD];
+  return typeof value === "string" ? value.trim() : "";
+}
+
+/**
+ * Signing in or out from another site's page is refused; clients that are not
+ * browsers send no Origin and present the key themselves, so they may.
+ */
+function refuseCrossSite(c: Context): void {
+  if (requestSite(c.req.raw) === "cross") {
+    throw new ApiError(403, "origin", "Cross-site request refused: sign in and out on this site");
+  }
+}
+
+function cookieOptions(url: string) {
+  const { protocol, hostname } = new URL(url);
+  // Browsers keep a Secure cookie only from https, except on localhost.
+  const secure = !(protocol === "http:" && LOCAL_HOSTS.has(hostname));
+  return { path: "/", httpOnly: true, secure, sameSite: "Strict" } as const;
+}
+
+/**
+ * Sets the page's security headers and returns the nonce its inline script
+ * and style carry: nothing else may run, load or frame the page.
+ */
+function pageHeaders(c: Context): string {
+  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  c.header(
+    "content-security-policy",
+    [
+      "default-src 'none'",
+      `script-src 'nonce-${nonce}'`,
+      `style-src 'nonce-${nonce}'`,
+      "img-src data:",
+      "connect-src 'self'",
+      "form-action 'self'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  );
+  c.header("referrer-policy", "no-referrer");
+  return nonce;
+}
+
+function methodNotAllowed(allow: string) {
+  return function answerMethodNotAllowed(): never {
+    throw new ApiError(405, "method", "Method not allowed", { allow });
+  };
+}
