@@ -88,6 +88,20 @@ const UNREAD_LEAVES = new RegExp(
  */
 const SPACE_BETWEEN_ELEMENTS = /\s+(?=<[^/!?])|(?<=<\/[\w.:-]+>)\s+/g;
 
+/**
+ * All three in one pass: one scan of a 5 MB answer, one new string. The
+ * leaves' back reference becomes `\\2`: the subtrees' name is group 1.
+ */
+const UNREAD = new RegExp(
+  [
+    UNREAD_SUBTREES.source,
+    UNREAD_LEAVES.source.replace("\\1", "\\2"),
+    SPACE_BETWEEN_ELEMENTS.source,
+  ]
+    .join("|"),
+  "g",
+);
+
 /** The answer of a call whose result is `<return>true</return>`. */
 export interface ReturnResult {
   requestId: string | null;
@@ -195,8 +209,7 @@ function readInstance(node: Node): Instance {
  * the answer as a whole is still checked by the parser.
  */
 export function withoutUnreadElements(xml: string): string {
-  return xml.replace(UNREAD_SUBTREES, "").replace(UNREAD_LEAVES, "")
-    .replace(SPACE_BETWEEN_ELEMENTS, "");
+  return xml.replace(UNREAD, "");
 }
 
 function parseRoot(
