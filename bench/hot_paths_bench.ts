@@ -5,6 +5,7 @@
 import { AwsClient } from "aws4fetch";
 import { XMLParser } from "fast-xml-parser";
 import { Ec2Client } from "../src/ec2/client.ts";
+import { Ec2Signer } from "../src/ec2/signer.ts";
 import { encodeQuery } from "../src/ec2/query.ts";
 import { readDescribeInstances } from "../src/ec2/xml.ts";
 import { API_KEY, REGION, RUNNING_ID, testService } from "../tests/_helpers.ts";
@@ -44,6 +45,20 @@ Deno.bench("aws.sign(), one AwsClient (kCredentials cached)", { group: "sign" },
     aws: { region: REGION },
   });
 });
+
+const signer = new Ec2Signer(CREDENTIALS);
+Deno.bench(
+  "Ec2Signer.sign(): kept CryptoKey and body hash (after)",
+  { group: "sign" },
+  async () => {
+    await signer.sign({
+      url: URL_WEST,
+      region: REGION,
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      body: BODY,
+    });
+  },
+);
 
 // The client's whole signing path, with a fetch that answers at once.
 const answer = new TextEncoder().encode(ONE);
