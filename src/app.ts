@@ -58,9 +58,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
+    // Hono copies a finished response on every c.header(): one copy, then set on it.
     c.header("x-request-id", requestId);
-    c.header("x-content-type-options", "nosniff");
-    c.header("cache-control", "no-store");
+    c.res.headers.set("x-content-type-options", "nosniff");
+    c.res.headers.set("cache-control", "no-store");
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
