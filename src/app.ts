@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
 import type { Config } from "./config.ts";
@@ -43,7 +43,7 @@ export interface AppDeps {
   log?: (line: string) => void;
 }
 
-type Env = { Variables: AuthVariables & { requestId: string } };
+type Env = { Variables: AuthVariables & { requestId: string; deadline: AbortSignal } };
 
 /** Builds a fresh app; it keeps no state between requests. */
 export function createApp(deps: AppDeps): Hono<Env> {
@@ -65,6 +65,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
+  app.use(deadline(config.timeoutMs));
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -95,7 +96,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (!isInstanceId(instanceId)) {
       throw new ApiError(422, "instance_id", "Invalid instance_id");
     }
-    return { region, instanceId, signal: AbortSignal.timeout(config.timeoutMs) };
+    return { region, instanceId, signal: c.var.deadline };
   }
 
   app.get(LIST_PATH, auth, async (c) => {
@@ -103,8 +104,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const filters = listFilters(new URL(c.req.url).searchParams);
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action: "read", region });
-    const signal = AbortSignal.timeout(config.timeoutMs);
-    const instances = await listInstances(ec2(), region, filters, { signal });
+    const instances = await listInstances(ec2(), region, filters, { signal: c.var.deadline });
     const at = now();
     return c.json({
       instances: instances
@@ -142,6 +142,28 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());
   app.onError((error) => toApiError(error).toResponse());
   return app;
+}
+
+/**
+ * Sets `c.var.deadline`, aborted `ms` after the request arrives, and clears
+ * its timer when the answer is ready. `AbortSignal.timeout()` cannot be
+ * cleared: each request's timer and signal would stay alive for the whole
+ * `ms` after the answer, and under load RSS would grow with them.
+ */
+function deadline(ms: number): MiddlewareHandler<Env> {
+  return async function setDeadline(c, next) {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("The deadline passed", "TimeoutError")),
+      ms,
+    );
+    c.set("deadline", controller.signal);
+    try {
+      await next();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 function requireScope(scope: KeyScope, request: ScopeRequest): void {
