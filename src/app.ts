@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 // The tiny preset (PatternRouter) keeps the Workers bundle ~2.5 KB gzipped smaller than
 // the default SmartRouter; with a handful of routes its matching speed makes no difference.
 import { Hono } from "hono/tiny";
@@ -73,7 +73,7 @@ export interface AppDeps {
 
 type Env = {
   Bindings: ClientBindings;
-  Variables: AuthVariables & AuditVariables & { requestId: string };
+  Variables: AuthVariables & AuditVariables & { requestId: string; deadline: AbortSignal };
 };
 
 /** Builds a fresh app; it keeps no state between requests. */
@@ -95,15 +95,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
+    // Hono copies a finished response on every c.header(): one copy, then set on it.
     c.header("x-request-id", requestId);
-    c.header("x-content-type-options", "nosniff");
-    c.header("cache-control", "no-store");
+    c.res.headers.set("x-content-type-options", "nosniff");
+    c.res.headers.set("cache-control", "no-store");
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
   app.use(auditLog({ sink: sink ?? (() => {}), now }));
   const cors = corsFor(config.corsOrigins);
   if (cors) app.use("/instance/*", cors);
+  app.use(deadline(config.timeoutMs));
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
@@ -135,7 +137,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (!isInstanceId(instanceId)) {
       throw new ApiError(422, "instance_id", "Invalid instance_id");
     }
-    return { region, instanceId, signal: AbortSignal.timeout(config.timeoutMs) };
+    return { region, instanceId, signal: c.var.deadline };
   }
 
   app.get(LIST_PATH, auth, async (c) => {
@@ -143,8 +145,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const filters = listFilters(new URL(c.req.url).searchParams);
     const scope = c.var.apiKey.scope;
     requireScope(scope, { action: "read", region });
-    const signal = AbortSignal.timeout(config.timeoutMs);
-    const instances = await listInstances(ec2(c), region, filters, { signal });
+    const instances = await listInstances(ec2(c), region, filters, { signal: c.var.deadline });
     const at = now();
     return c.json({
       instances: instances
@@ -243,6 +244,28 @@ function inBackground(c: Context, work: Promise<void> | undefined): void {
   } catch {
     // Hono throws when the platform gave no execution context: not Workers.
   }
+}
+
+/**
+ * Sets `c.var.deadline`, aborted `ms` after the request arrives, and clears
+ * its timer when the answer is ready. `AbortSignal.timeout()` cannot be
+ * cleared: each request's timer and signal would stay alive for the whole
+ * `ms` after the answer, and under load RSS would grow with them.
+ */
+function deadline(ms: number): MiddlewareHandler<Env> {
+  return async function setDeadline(c, next) {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new DOMException("The deadline passed", "TimeoutError")),
+      ms,
+    );
+    c.set("deadline", controller.signal);
+    try {
+      await next();
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 function requireScope(scope: KeyScope, request: ScopeRequest): void {

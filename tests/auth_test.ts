@@ -45,6 +45,17 @@ Deno.test("a wrong key, the empty one too, gets 401 and the handler never runs",
   assertEquals(simulator.calls.length, 0);
 });
 
+Deno.test("a key accepted before is accepted again, and near misses stay refused", async () => {
+  const { app } = await testService();
+  for (let i = 0; i < 2; i++) {
+    assertEquals((await app.request(READ, { headers: KEYED })).status, 200);
+    for (const key of [API_KEY + "x", API_KEY.slice(0, -1), `x${API_KEY}`]) {
+      const response = await app.request(READ, { headers: { "x-api-key": key } });
+      assertEquals(response.status, 401, JSON.stringify(key));
+    }
+  }
+});
+
 Deno.test("the key is accepted from each header name, in any case", async () => {
   const { app } = await testService();
   for (const name of ["api_key", "Api-Key", "X-Api-Key", "API_KEY", "x-api-key", "API-KEY"]) {

@@ -50,13 +50,19 @@ Deno.test("requests are signed exactly as botocore signs them", async () => {
     },
   ];
   for (const { sessionToken, authorization } of cases) {
-    const { fetch, requests, bodies } = scripted(xml(DESCRIBE_ONE_STOPPED));
+    const { fetch, requests, bodies } = scripted(
+      xml(DESCRIBE_ONE_STOPPED),
+      xml(DESCRIBE_ONE_STOPPED),
+    );
     const client = new Ec2Client({
       credentials: { ...EXAMPLE_CREDENTIALS, sessionToken },
       fetch,
       now: PINNED,
     });
     await client.describeInstances("us-west-2", { instanceIds: ["i-0123456789abcdef0"] });
+    // The second signature comes from the kept signing key and body hash.
+    await client.describeInstances("us-west-2", { instanceIds: ["i-0123456789abcdef0"] });
+    assertEquals(requests[1].headers.get("authorization"), authorization);
     const [request] = requests;
     assertEquals(request.method, "POST");
     assertEquals(request.url, "https://ec2.us-west-2.amazonaws.com/");

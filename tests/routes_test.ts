@@ -179,8 +179,15 @@ Deno.test("regions of every partition pass validation; the allow-list narrows th
 
 Deno.test("every answer carries a request id, nosniff and no-store", async () => {
   const { app } = await testService();
-  for (const path of [`/instance/${REGION}/${RUNNING_ID}`, "/nowhere"]) {
-    const response = await app.request(path, { headers: KEYED });
+  const requests: [string, RequestInit][] = [
+    [`/instance/${REGION}/${RUNNING_ID}`, { headers: KEYED }],
+    ["/nowhere", { headers: KEYED }],
+    [`/instance/${REGION}/${STOPPED_ID}/start`, { method: "POST", headers: KEYED }],
+    [`/instance/${REGION}/${RUNNING_ID}`, { headers: { "x-api-key": "wrong" } }],
+    [`/instance/${REGION}/${RUNNING_ID}`, { method: "DELETE", headers: KEYED }],
+  ];
+  for (const [path, init] of requests) {
+    const response = await app.request(path, init);
     assertMatch(response.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
     assertEquals(response.headers.get("x-content-type-options"), "nosniff");
     assertEquals(response.headers.get("cache-control"), "no-store");

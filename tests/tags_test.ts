@@ -101,16 +101,3 @@ Deno.test("a tag write failing after the state change answers 502 start_time and
     assertEquals(instance?.tags.start_time, before, "the tag is not claiming a change");
   }
 });
-
-Deno.test("GET makes one EC2 call; each action makes two", async () => {
-  const { app, simulator, clock } = await testService();
-  await app.request(`/instance/${REGION}/${RUNNING_ID}`, { headers: KEYED });
-  assertEquals(simulator.calls.length, 1);
-  for (const action of ["stop", "start", "reboot"]) {
-    const before = simulator.calls.length;
-    const path = `/instance/${REGION}/${RUNNING_ID}/${action}`;
-    assertEquals((await app.request(path, post(path))).status, 204);
-    assertEquals(simulator.calls.length - before, 2, action);
-    clock.now += 5_000;
-  }
-});

@@ -136,3 +136,60 @@ Deno.test("numeric character references are decoded", () => {
   );
   assertEquals(readDescribeInstances(xml).instances[0].tags.Name, "café 😀");
 });
+
+Deno.test("DescribeInstances reads the instance's own fields, never those of its subtrees", () => {
+  // A real item's network interface, state reason and block devices repeat
+  // names the reader looks for; only the instance's own may count.
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+    <requestId>rid-subtrees</requestId>
+    <reservationSet>
+        <item>
+            <reservationId>r-1</reservationId>
+            <groupSet><item><groupId>sg-1</groupId><groupName>name-of-group</groupName></item></groupSet>
+            <instancesSet>
+                <item>
+                    <instanceId>i-0123456789abcdef0</instanceId>
+                    <stateReason><code>Client.UserInitiatedShutdown</code><message>User initiated</message></stateReason>
+                    <instanceState><code>80</code><name>stopped</name></instanceState>
+                    <dnsName/>
+                    <instanceType>t3.small</instanceType>
+                    <networkInterfaceSet>
+                        <item>
+                            <privateIpAddress>10.9.9.9</privateIpAddress>
+                            <association><publicIp>54.9.9.9</publicIp></association>
+                            <groupSet><item><groupName>eni-group</groupName></item></groupSet>
+                        </item>
+                    </networkInterfaceSet>
+                    <blockDeviceMapping><item><deviceName>/dev/xvda</deviceName></item></blockDeviceMapping>
+                    <placement><availabilityZone>us-west-2a</availabilityZone><groupName/></placement>
+                    <tagSet>
+                        <item><key>blank</key><value>   </value></item>
+                        <item><key>arrow</key><value>a > b</value></item>
+                        <item><key>empty</key><value/></item>
+                    </tagSet>
+                    <futureOptions><name>not the state</name></futureOptions>
+                </item>
+            </instancesSet>
+        </item>
+    </reservationSet>
+</DescribeInstancesResponse>`;
+  const { instances, requestId } = readDescribeInstances(xml);
+  assertEquals(requestId, "rid-subtrees");
+  assertEquals(instances, [{
+    id: "i-0123456789abcdef0",
+    state: "stopped",
+    type: "t3.small",
+    launchTime: null,
+    publicDnsName: null,
+    publicIpAddress: null,
+    privateIpAddress: null,
+    availabilityZone: "us-west-2a",
+    tags: { blank: "   ", arrow: "a > b", empty: "" },
+  }]);
+});
+
+Deno.test("an answer cut short inside a subtree the reader skips is refused as truncated", () => {
+  const cut = DESCRIBE_ONE_RUNNING.slice(0, DESCRIBE_ONE_RUNNING.indexOf("</blockDeviceMapping>"));
+  assertThrows(() => readDescribeInstances(cut), Ec2TransportError, "truncated");
+});

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { AwsClient } from "aws4fetch";
 import { ec2Endpoint } from "./endpoints.ts";
 import { Ec2Error, Ec2TransportError } from "./errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
+import { Ec2Signer } from "./signer.ts";
 import type { InstancePage } from "./types.ts";
 import {
   readDescribeInstances,
@@ -26,6 +26,7 @@ export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 2_000;
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
 /**
  * Codes that mean EC2 turned the request away before acting on it, so sending
@@ -116,7 +117,7 @@ export interface DryRunOptions extends CallOptions {
 
 /** A signed, retrying client for the EC2 Query API. */
 export class Ec2Client {
-  #aws: AwsClient;
+  #signer: Ec2Signer;
   #observer: CallObserver | undefined;
   readonly #options: Ec2ClientOptions;
   readonly #fetch: (request: Request) => Promise<Response>;
@@ -131,13 +132,10 @@ export class Ec2Client {
     if (!accessKeyId || !secretAccessKey) {
       throw new TypeError("Cannot create EC2 client: credentials are incomplete");
     }
-    // aws4fetch's own retries are off: this client owns the one retry policy.
-    this.#aws = new AwsClient({
+    this.#signer = new Ec2Signer({
       accessKeyId,
       secretAccessKey,
       sessionToken: sessionToken || undefined,
-      service: "ec2",
-      retries: 0,
     });
     this.#fetch = options.fetch ?? ((request) => fetch(request));
     this.#endpoint = options.endpoint;
@@ -152,8 +150,8 @@ export class Ec2Client {
    */
   observed(observer: CallObserver): Ec2Client {
     const copy = new Ec2Client(this.#options);
-    // Shared, so the signing keys aws4fetch derives and caches are reused.
-    copy.#aws = this.#aws;
+    // Shared, so the signing keys and CryptoKeys it caches are reused.
+    copy.#signer = this.#signer;
     copy.#observer = observer;
     return copy;
   }
@@ -333,13 +331,14 @@ export class Ec2Client {
     body: string,
     signal: AbortSignal,
   ): Promise<string | Ec2Error | Ec2TransportError> {
-    const datetime = this.#now?.().toISOString().replace(/[:-]|\.\d{3}/g, "");
-    const request = await this.#aws.sign(url, {
-      method: "POST",
+    const datetime = this.#now?.().toISOString().replace(DATETIME_NOISE, "");
+    const request = await this.#signer.sign({
+      url,
+      region,
       headers: { "content-type": FORM_CONTENT_TYPE },
       body,
+      datetime,
       signal,
-      aws: { region, service: "ec2", datetime },
     });
     try {
       const response = await this.#fetch(request);

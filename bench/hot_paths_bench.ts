@@ -1,0 +1,121 @@
+/**
+ * `deno task bench`: the hot paths of one request, each next to what it
+ * replaced. Figures are per call; compare within one run, not across runs.
+ */
+import { AwsClient } from "aws4fetch";
+import { XMLParser } from "fast-xml-parser";
+import { Ec2Client } from "../src/ec2/client.ts";
+import { Ec2Signer } from "../src/ec2/signer.ts";
+import { encodeQuery } from "../src/ec2/query.ts";
+import { readDescribeInstances } from "../src/ec2/xml.ts";
+import { API_KEY, REGION, RUNNING_ID, testService } from "../tests/_helpers.ts";
+import { describeInstancesXml } from "./_fixtures.ts";
+
+const CREDENTIALS = {
+  accessKeyId: "AKIDEXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+};
+const URL_WEST = "https://ec2.us-west-2.amazonaws.com/";
+const BODY = "Action=DescribeInstances&Version=2016-11-15&InstanceId.1=i-0123456789abcdef0";
+const ONE = describeInstancesXml(1);
+const HUNDRED = describeInstancesXml(100);
+const THOUSAND = describeInstancesXml(1000);
+const DEFAULT_PARSER = new XMLParser();
+
+const shared = new AwsClient({ ...CREDENTIALS, service: "ec2", retries: 0 });
+
+Deno.bench("aws.sign(), a new AwsClient per request (before)", {
+  group: "sign",
+  baseline: true,
+}, async () => {
+  const aws = new AwsClient({ ...CREDENTIALS, service: "ec2", retries: 0 });
+  await aws.sign(URL_WEST, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    body: BODY,
+    aws: { region: REGION },
+  });
+});
+
+Deno.bench("aws.sign(), one AwsClient (kCredentials cached)", { group: "sign" }, async () => {
+  await shared.sign(URL_WEST, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    body: BODY,
+    aws: { region: REGION },
+  });
+});
+
+const signer = new Ec2Signer(CREDENTIALS);
+Deno.bench(
+  "Ec2Signer.sign(): kept CryptoKey and body hash (after)",
+  { group: "sign" },
+  async () => {
+    await signer.sign({
+      url: URL_WEST,
+      region: REGION,
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      body: BODY,
+    });
+  },
+);
+
+// The client's whole signing path, with a fetch that answers at once.
+const answer = new TextEncoder().encode(ONE);
+const client = new Ec2Client({
+  credentials: CREDENTIALS,
+  fetch: () => Promise.resolve(new Response(answer, { status: 200 })),
+});
+Deno.bench("Ec2Client.describeInstances, sign + parse 1 instance (after)", {
+  group: "sign",
+}, async () => {
+  await client.describeInstances(REGION, { instanceIds: ["i-0123456789abcdef0"] });
+});
+
+Deno.bench("encodeQuery DescribeInstances by id", { group: "query" }, () => {
+  encodeQuery("DescribeInstances", { InstanceId: ["i-0123456789abcdef0"] });
+});
+
+Deno.bench("encodeQuery CreateTags", { group: "query" }, () => {
+  encodeQuery("CreateTags", {
+    ResourceId: ["i-0123456789abcdef0"],
+    Tag: [{ Key: "start_time", Value: "2026-11-26T12:00:00.000Z" }],
+  });
+});
+
+Deno.bench("encodeQuery listing with filters", { group: "query" }, () => {
+  encodeQuery("DescribeInstances", {
+    Filter: [
+      { Name: "instance-state-name", Value: ["running", "stopped"] },
+      { Name: "tag:team", Value: ["platform & infra"] },
+    ],
+    MaxResults: 1000,
+    NextToken: "eyJ2IjoiMiIsImMiOiJ0b2tlbiJ9",
+  });
+});
+
+for (const [count, xml] of [[1, ONE], [100, HUNDRED], [1000, THOUSAND]] as const) {
+  const group = `parse ${count}`;
+  Deno.bench(`XMLParser defaults, ${count} instance(s), ${xml.length} bytes (before)`, {
+    group,
+    baseline: true,
+    n: count === 1000 ? 10 : undefined,
+  }, () => {
+    DEFAULT_PARSER.parse(xml);
+  });
+  Deno.bench(`readDescribeInstances, ${count} instance(s) (after)`, {
+    group,
+    n: count === 1000 ? 10 : undefined,
+  }, () => {
+    readDescribeInstances(xml);
+  });
+}
+
+const { app } = await testService();
+const READ = `/instance/${REGION}/${RUNNING_ID}`;
+Deno.bench("GET /instance/:region/:id through app.request() on the simulator", {
+  group: "request",
+}, async () => {
+  const response = await app.request(READ, { headers: { "x-api-key": API_KEY } });
+  await response.arrayBuffer();
+});
