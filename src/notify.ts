@@ -31,8 +31,11 @@ export interface StateChangeEvent {
 
 /** Sends notifications; never rejects. */
 export interface Notifier {
-  /** Posts `event`; the promise settles when the webhook answered or failed. */
-  notify(event: StateChangeEvent): Promise<void>;
+  /**
+   * Posts `event`; the promise settles when the webhook answered or failed.
+   * Undefined when no webhook is set: nothing is sent.
+   */
+  notify(event: StateChangeEvent): Promise<void> | undefined;
   /** Resolves once every notification sent so far has settled. */
   settled(): Promise<void>;
 }
@@ -73,7 +76,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   return {
     notify(event) {
-      if (!url) return Promise.resolve();
+      // Nothing to wait for: a caller on Workers then needs no waitUntil.
+      if (!url) return undefined;
       const sending = post(event);
       pending.add(sending);
       sending.finally(() => pending.delete(sending));

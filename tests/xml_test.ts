@@ -129,12 +129,15 @@ Deno.test("answers that are not EC2 XML are refused with a message naming why", 
   }
 });
 
-Deno.test("numeric character references are decoded", () => {
+Deno.test("numeric character references and the XML five are decoded; HTML names are not XML", () => {
   const xml = DESCRIBE_ONE_STOPPED.replace(
     "<tagSet/>",
-    "<tagSet><item><key>Name</key><value>caf&#233; &#x1F600;</value></item></tagSet>",
+    "<tagSet><item><key>Name</key><value>caf&#233; &#x1F600; &lt;Tom &amp; Jerry&gt; &quot;&apos; &nbsp;&copy; &#38;amp;</value></item></tagSet>",
   );
-  assertEquals(readDescribeInstances(xml).instances[0].tags.Name, "café 😀");
+  assertEquals(
+    readDescribeInstances(xml).instances[0].tags.Name,
+    `café 😀 <Tom & Jerry> "' &nbsp;&copy; &amp;`,
+  );
 });
 
 Deno.test("DescribeInstances reads the instance's own fields, never those of its subtrees", () => {
