@@ -48,7 +48,7 @@ Deno.bench("aws.sign(), one AwsClient (kCredentials cached)", { group: "sign" },
 
 const signer = new Ec2Signer(CREDENTIALS);
 Deno.bench(
-  "Ec2Signer.sign(): kept CryptoKey and body hash (after)",
+  "Ec2Signer.sign(): kept signing key and body hash, @noble/hashes (after)",
   { group: "sign" },
   async () => {
     await signer.sign({
