@@ -5,25 +5,19 @@
  *   deno run --allow-run=deno,/usr/bin/chromium --allow-net=127.0.0.1 --allow-env \
  *     --allow-read=.,/usr/bin/chromium --allow-write=/tmp,docs --allow-sys=homedir docs/screenshots.ts
  */
+import { CHROMIUM, CHROMIUM_FLAGS } from "../tests/_chromium.ts";
 import { startServer } from "../tests/_server.ts";
 
 const KEY = "screenshot-key-0123456789";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-];
 
 Deno.env.set("__IS_WSL_TEST__", "1");
 const { chromium } = await import("playwright-core");
 const server = await startServer({ API_KEY: KEY, DEMO: "true" });
 const profile = await Deno.makeTempDir({ prefix: "workwork-chromium-" });
 const context = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium",
+  executablePath: CHROMIUM,
   headless: true,
-  args: FLAGS,
+  args: [...CHROMIUM_FLAGS],
 });
 try {
   const page = context.pages()[0] ?? await context.newPage();

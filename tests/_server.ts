@@ -20,9 +20,18 @@ export async function mayStartServer(): Promise<boolean> {
     (await Deno.permissions.query({ name: "env" })).state === "granted";
 }
 
-/** Starts `deno task start`'s command with `env`, and waits (at most a minute) for its banner. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const [command, ...args] = denoConfig.tasks.start.command.split(" ");
+/**
+ * Starts `deno task start`'s command with `env`, and waits (at most a minute)
+ * for its banner. `run: true` swaps `deno serve` for `deno run`, as Deno
+ * Deploy starts it.
+ */
+export async function startServer(
+  env: Record<string, string>,
+  { run = false } = {},
+): Promise<RunningServer> {
+  const [command, subcommand, ...args] = denoConfig.tasks.start.command.split(" ");
+  if (subcommand !== "serve") throw new Error(`The start task runs "${subcommand}", not serve`);
+  args.unshift(run ? "run" : subcommand);
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"]
       .map((name) => [name, Deno.env.get(name)])

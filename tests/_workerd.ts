@@ -25,9 +25,7 @@
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import workerd from "workerd";
-
-/** The browser the dashboard's browser test drives. */
-export const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM } from "./_chromium.ts";
 
 /** Paths the workerd tests and benchmarks need permission for. */
 export interface WorkerdPermissions {

@@ -8,16 +8,9 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./_chromium.ts";
 import { mayStartServer, startServer } from "./_server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-];
 const KEY = "browser-test-key-0123456789";
 /** Long enough for the simulator's 3 s transitions on a slow, shared machine. */
 const SETTLE_MS = 30_000;
@@ -56,7 +49,7 @@ Deno.test({
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: FLAGS,
+      args: [...CHROMIUM_FLAGS],
       viewport: { width: 360, height: 780 },
     });
     try {

@@ -5,68 +5,13 @@
  * and --allow-env, which `deno task test` grants; skipped without them.
  */
 import { assert, assertEquals, assertExists, assertMatch } from "@std/assert";
-import denoConfig from "../deno.json" with { type: "json" };
 import { Ec2Simulator } from "../src/ec2/simulator.ts";
+import { mayStartServer, startServer } from "./_server.ts";
 import { AWS_SECRET, errorOf, REGION, RUNNING_ID, SEEDS, STOPPED_ID } from "./_helpers.ts";
 
-const granted = (await Deno.permissions.query({ name: "run", command: "deno" })).state ===
-    "granted" &&
-  (await Deno.permissions.query({ name: "net", host: "127.0.0.1" })).state === "granted" &&
-  (await Deno.permissions.query({ name: "env" })).state === "granted";
+const granted = await mayStartServer();
 if (!granted) {
   console.warn("main_test.ts skipped: it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env");
-}
-
-/**
- * Starts `deno task start`'s command with `env`, and waits for its banner.
- * `run: true` swaps `deno serve` for `deno run`, as Deno Deploy starts it.
- */
-async function startServer(env: Record<string, string>, { run = false } = {}) {
-  const [command, subcommand, ...args] = denoConfig.tasks.start.command.split(" ");
-  assertEquals(subcommand, "serve");
-  args.unshift(run ? "run" : subcommand);
-  const inherited = Object.fromEntries(
-    ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME", "NO_COLOR"]
-      .map((name) => [name, Deno.env.get(name)])
-      .filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  const child = new Deno.Command(command, {
-    args,
-    clearEnv: true,
-    env: { ...inherited, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  const deadline = Date.now() + 60_000;
-  while (!/Serving on http:\/\/\S+\. Try:|workwork is serving on \S+/.test(buffered)) {
-    if (Date.now() > deadline) throw new Error(`No banner in time:\n${buffered}`);
-    const { value, done } = await reader.read();
-    if (done) {
-      const stderr = await new Response(child.stderr).text();
-      throw new Error(`The server exited:\n${buffered}\n${stderr}`);
-    }
-    buffered += value;
-  }
-  const base = buffered.match(/(?:Serving|serving) on (http:\/\/[^\s.]+(?:\.[^\s.]+)*:\d+)/)![1];
-  // Keep draining the log so the server never blocks on a full pipe.
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      lines.push(...value.split("\n").filter(Boolean));
-    }
-  })();
-  const stderr = new Response(child.stderr).text();
-  async function stop() {
-    child.kill("SIGTERM");
-    await child.status;
-    await drained;
-    await stderr;
-  }
-  return { base, banner: buffered, lines, stop };
 }
 
 Deno.test({
