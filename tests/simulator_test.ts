@@ -549,36 +549,23 @@ Deno.test("StopInstances on a stopped or stopping instance succeeds without a ch
   ]);
 });
 
-Deno.test("StartInstances on a stopping instance answers IncorrectInstanceState", async () => {
-  const { sim } = setup();
-  const answer = await send(sim, "StartInstances", { "InstanceId.1": STOPPING });
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
-    code: "IncorrectInstanceState",
-    message: `The instance '${STOPPING}' is not in a state from which it can be started.`,
-  });
-});
-
-Deno.test("StartInstances on a terminated instance answers IncorrectInstanceState", async () => {
-  const { sim } = setup();
-  const answer = await send(sim, "StartInstances", { "InstanceId.1": TERMINATED });
-  assertEquals(errorOf(answer).code, "IncorrectInstanceState");
-});
-
-Deno.test("StopInstances on a pending instance answers IncorrectInstanceState", async () => {
-  const { sim } = setup();
-  const answer = await send(sim, "StopInstances", { "InstanceId.1": PENDING });
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
-    code: "IncorrectInstanceState",
-    message: `The instance '${PENDING}' is not in a state from which it can be stopped.`,
-  });
-});
-
-Deno.test("StopInstances on a terminated instance answers IncorrectInstanceState", async () => {
-  const { sim } = setup();
-  const answer = await send(sim, "StopInstances", { "InstanceId.1": TERMINATED });
-  assertEquals(errorOf(answer).code, "IncorrectInstanceState");
+Deno.test("a start or stop from a state it cannot leave answers 400 IncorrectInstanceState, changing nothing", async () => {
+  const cases = [
+    ["StartInstances", STOPPING, "stopping", "started"],
+    ["StartInstances", TERMINATED, "terminated", "started"],
+    ["StopInstances", PENDING, "pending", "stopped"],
+    ["StopInstances", TERMINATED, "terminated", "stopped"],
+  ] as const;
+  for (const [action, id, state, verb] of cases) {
+    const { sim } = setup();
+    const answer = await send(sim, action, { "InstanceId.1": id });
+    assertEquals(answer.status, 400, `${action} ${state}`);
+    assertEquals(errorOf(answer), {
+      code: "IncorrectInstanceState",
+      message: `The instance '${id}' is not in a state from which it can be ${verb}.`,
+    });
+    assertEquals(sim.instance("us-west-2", id)?.state, state);
+  }
 });
 
 Deno.test("StopInstances is all or nothing: one pending instance stops none", async () => {
