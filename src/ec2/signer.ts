@@ -135,7 +135,7 @@ class KeptStateSigner extends AwsV4Signer {
     ].join("\n");
   }
 
-  override async hexBodyHash(): Promise<string> {
+  override hexBodyHash(): Promise<string> {
     const body = this.body;
     if (typeof body !== "string") return super.hexBodyHash();
     let hash = this.#hashes.get(body);
@@ -144,7 +144,7 @@ class KeptStateSigner extends AwsV4Signer {
       if (this.#hashes.size >= MAX_BODY_HASHES) this.#hashes.clear();
       this.#hashes.set(body, hash);
     }
-    return hash;
+    return Promise.resolve(hash);
   }
 }
 
