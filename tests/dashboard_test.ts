@@ -344,3 +344,17 @@ Deno.test("the sign-in form counts wrong keys like the API: past 10, even the ri
   const home = await page(app);
   assertStringIncludes(home.text, "Too many wrong keys");
 });
+
+Deno.test("a sign-in form body that does not parse shows the form again, never a 500", async () => {
+  const { app } = await testService();
+  for (const type of ["multipart/form-data; boundary=xyz", "multipart/form-data"]) {
+    const response = await app.request(`${SITE}/session`, {
+      method: "POST",
+      headers: { "content-type": type, origin: SITE },
+      body: "garbage",
+    });
+    assertEquals(response.status, 422, type);
+    assertStringIncludes(await response.text(), "Enter your API key");
+    assertEquals(response.headers.get("set-cookie"), null);
+  }
+});

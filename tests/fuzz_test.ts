@@ -4,7 +4,7 @@
  * JSON, prototype pollution, path tricks. Every answer must be a 2xx or a 4xx
  * in the documented JSON shape, and no answer or log line may carry a secret.
  */
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import {
   API_KEY,
   AWS_SECRET,
@@ -78,7 +78,11 @@ const SEGMENTS = [
   "#frag",
 ];
 
+/** The routes besides /instance: the dashboard, its session, the sweep, the API's description. */
+const OTHER_ROUTES = ["/", "/session", "/session/delete", "/sweep", "/docs", "/openapi.json"];
+
 function path(rng: Rng): string {
+  if (rng.chance(0.15)) return rng.pick(OTHER_ROUTES) + (rng.chance(0.2) ? "/" : "");
   const valid = ["instance", REGION, rng.pick([RUNNING_ID, STOPPED_ID])];
   if (rng.chance(0.6)) valid.push(rng.pick(["start", "stop", "reboot"]));
   const roll = rng.int(10);
@@ -229,11 +233,27 @@ Deno.test("thousands of hostile requests get 2xx or JSON 4xx, echo no secret, an
     const what = `${init.method} ${target.slice(0, 80)} → ${response.status}`;
     assert(response.status < 500, `${what}: ${text}`);
     checkSecretFree(text, what);
-    checkSecretFree([...response.headers].flat().join(" "), `${what} headers`);
-    if (response.status >= 400) {
+    // Signing in hands the key back as the session cookie, by design; only there.
+    const signedIn = init.method === "POST" && /^\/session\/?$/.test(target) &&
+      response.status < 400;
+    const cookie = response.headers.get("set-cookie");
+    if (signedIn && cookie?.startsWith("api_key=") && !cookie.includes("Max-Age=0")) {
+      assertMatch(cookie, /; HttpOnly; SameSite=Strict$/, what);
+    }
+    checkSecretFree(
+      [...response.headers].filter(([name]) => !(signedIn && name === "set-cookie")).flat()
+        .join(" "),
+      `${what} headers`,
+    );
+    // The dashboard's sign-in form answers a person with the form again, as HTML.
+    const formPage = init.method === "POST" && /^\/session\/?$/.test(target) &&
+      /^(?:application\/x-www-form-urlencoded|multipart\/form-data)/.test(
+        (init.headers as Record<string, string>)["content-type"] ?? "",
+      ) && response.headers.get("content-type") === "text/html; charset=UTF-8";
+    if (response.status >= 400 && !formPage) {
       assertEquals(response.headers.get("content-type"), "application/json", what);
     }
-    if (response.status >= 400 && init.method !== "HEAD") {
+    if (response.status >= 400 && init.method !== "HEAD" && !formPage) {
       const parsed = JSON.parse(text);
       assertEquals(Object.keys(parsed), ["errors"], what);
       assertEquals(parsed.errors.length, 1, what);

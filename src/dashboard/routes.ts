@@ -148,7 +148,14 @@ export function sessionInfo(config: DashboardDeps["config"], entry: ApiKeyEntry)
 
 /** The sign-in form's `api_key` field; empty when it has none. */
 async function formKey(c: Context): Promise<string> {
-  const body = await c.req.parseBody();
+  let body;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    // A form body that does not parse (a multipart type without its boundary,
+    // say) carries no key: the form again, not a 500.
+    return "";
+  }
   const value = body[API_KEY_FIELD];
   return typeof value === "string" ? value.trim() : "";
 }
