@@ -18,9 +18,9 @@ import type { KeyScope } from "./scopes.ts";
 export const API_KEY_FIELD = "api_key";
 const KEY_HEADERS = ["api_key", "api-key", "x-api-key"] as const;
 const BEARER_PATTERN = /^bearer\s+(\S+)\s*$/i;
-/** The 403 title for a cookie-authenticated change that no page of this site sent. */
+/** The 403 title for a cookie-authenticated change a browser says another site sent. */
 export const CROSS_SITE_TITLE =
-  "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages, with an Origin header";
+  "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages";
 const JSON_TYPE_PATTERN = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /** A configured key, kept only as its SHA-256 digest. */
@@ -113,8 +113,10 @@ export interface AuthVariables {
 /**
  * Middleware that resolves the request's key and lets it through only when it
  * matches one of `entries`; otherwise the handler never runs. A state change
- * authenticated by the cookie must come from this site's own pages: a browser
- * sends the cookie along with a form another site posts here.
+ * authenticated by the cookie is refused when the browser says another site
+ * sent it (a browser sends the cookie along with a form another site posts
+ * here, and says so in `Sec-Fetch-Site` or `Origin`). A client that is no
+ * browser sends neither and keeps working, as the original's did.
  */
 export function apiKeyAuth(
   entries: readonly ApiKeyEntry[],
@@ -128,7 +130,7 @@ export function apiKeyAuth(
   return async function checkApiKey(c, next) {
     const { key, source } = await presentedKey(c);
     if (
-      source === "cookie" && !SAFE_METHODS.has(c.req.method) && requestSite(c.req.raw) !== "same"
+      source === "cookie" && !SAFE_METHODS.has(c.req.method) && requestSite(c.req.raw) === "cross"
     ) {
       throw new ApiError(403, "origin", CROSS_SITE_TITLE);
     }
