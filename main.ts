@@ -15,8 +15,13 @@ import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config.ts";
 import { ApiError } from "./src/errors.ts";
 import { createService, type Service } from "./src/service.ts";
 
-/** Variables read on Deno beyond the service's own. */
-const DENO_VARIABLES = ["PORT", "DENO_SERVE_ADDRESS", "DENO_DEPLOYMENT_ID", "DENO_DEPLOY"] as const;
+/** Variables only the Deno side reads: where to listen, and whether this is Deno Deploy. */
+export const DENO_VARIABLES = [
+  "PORT",
+  "DENO_SERVE_ADDRESS",
+  "DENO_DEPLOYMENT_ID",
+  "DENO_DEPLOY",
+] as const;
 
 const onDeno = typeof Deno !== "undefined";
 let denoService: Promise<Service> | undefined;

@@ -1,0 +1,29 @@
+/**
+ * The least-privilege commands grant every variable the service reads: a
+ * variable missing from `--allow-env` stops the server at start-up.
+ */
+import { assertEquals } from "@std/assert";
+import denoConfig from "../deno.json" with { type: "json" };
+import { DENO_VARIABLES } from "../main.ts";
+import { CONFIG_VARIABLES } from "../src/config.ts";
+
+const READ = [...CONFIG_VARIABLES, ...DENO_VARIABLES].sort();
+
+function allowedEnv(command: string): string[] {
+  return (command.match(/--allow-env=(\S+)/)?.[1] ?? "").split(",").sort();
+}
+
+Deno.test("deno task start may read exactly the variables main.ts and the service read", () => {
+  assertEquals(allowedEnv(denoConfig.tasks.start.command), READ);
+});
+
+Deno.test({
+  name: "the README's least-privilege Deno Deploy command grants the same variables",
+  ignore: (await Deno.permissions.query({ name: "read", path: "README.md" })).state !== "granted",
+  async fn() {
+    const readme = await Deno.readTextFile("README.md");
+    const command = readme.match(/DENO_DEPLOY=true DENO_DEPLOYMENT_ID=local deno run [^`]*main\.ts/)
+      ?.[0];
+    assertEquals(allowedEnv(command ?? ""), READ);
+  },
+});
