@@ -26,6 +26,7 @@ import {
   isAction,
   isInstanceId,
   listInstances,
+  StartTimeNotWrittenError,
 } from "./instances.ts";
 import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
@@ -176,16 +177,25 @@ export function createApp(deps: AppDeps): Hono<Env> {
       requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
     }
     const { hibernate, force, dryRun } = options;
-    const outcome = await changeState(
-      ec2(c),
-      { region, instanceId, action, now: now(), hibernate, force, dryRun },
-      { signal },
-    );
+    const by = `key ${c.var.apiKey.name}`;
+    const notify = () =>
+      inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
+    let outcome;
+    try {
+      outcome = await changeState(
+        ec2(c),
+        { region, instanceId, action, now: now(), hibernate, force, dryRun },
+        { signal },
+      );
+    } catch (error) {
+      // The state changed; only its tag was not written: the change is still news.
+      if (error instanceof StartTimeNotWrittenError) notify();
+      throw error;
+    }
     if (outcome.dryRun) {
       return c.json({ dry_run: true, would_succeed: true, action, instance_id: instanceId });
     }
-    const by = `key ${c.var.apiKey.name}`;
-    inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
+    notify();
     if (options.waitSeconds === null || action === "reboot") return c.body(null, 204);
     const result = await waitForState(ec2(c), {
       region,

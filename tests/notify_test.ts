@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { notificationText } from "../src/notify.ts";
-import { KEYED, REGION, RUNNING_ID, testService } from "./_helpers.ts";
+import { errorOf, KEYED, REGION, RUNNING_ID, testService } from "./_helpers.ts";
 
 function recordingWebhook(answer: () => Response | Promise<Response>) {
   const received: { url: string; type: string | null; body: Record<string, unknown> }[] = [];
@@ -50,6 +50,23 @@ Deno.test("a failing webhook is logged and never fails the request", async () =>
     assertEquals(logged.length, 1);
     assertEquals(logged.some((line) => line.includes("hooks.example.com")), false);
   }
+});
+
+Deno.test("a change whose start_time tag then fails is still posted: it happened", async () => {
+  const { received, webhook } = recordingWebhook(() => new Response("ok"));
+  const { app, notifier, simulator } = await testService({ webhook });
+  simulator.inject({ action: "CreateTags", times: 3, fault: { kind: "reset" } });
+  const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(response.status, 502);
+  assertEquals((await errorOf(response)).id, "start_time");
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.state, "stopping");
+  await notifier.settled();
+  assertEquals(received.map(({ body }) => body.text), [
+    `workwork: stopped ${RUNNING_ID} (${REGION}), by key default`,
+  ]);
 });
 
 Deno.test("dry runs and refused changes notify nobody", async () => {
