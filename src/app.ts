@@ -104,7 +104,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
   app.use(auditLog({ sink: sink ?? (() => {}), now }));
   const cors = corsFor(config.corsOrigins);
-  if (cors) app.use("/instance/*", cors);
+  // The API's routes, not the dashboard's: its cookie never goes cross-origin.
+  if (cors) { for (const path of ["/instance/*", SWEEP_PATH, OPENAPI_PATH]) app.use(path, cors); }
   app.use(deadline(config.timeoutMs));
   app.use(bodyLimit({
     maxSize: MAX_BODY_BYTES,

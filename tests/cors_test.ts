@@ -48,6 +48,23 @@ Deno.test("a listed origin gets a preflight allowing the key headers, and readab
   assertEquals(denied.headers.get("access-control-allow-origin"), APP_ORIGIN);
 });
 
+Deno.test("POST /sweep and /openapi.json answer a listed origin too", async () => {
+  const { app } = await testService({ corsOrigins: [APP_ORIGIN] });
+  const options = await app.request("/sweep", preflight(APP_ORIGIN));
+  assertEquals(options.status, 204);
+  assertEquals(options.headers.get("access-control-allow-origin"), APP_ORIGIN);
+  const sweep = await app.request("/sweep?dry_run=true", {
+    method: "POST",
+    headers: { ...KEYED, origin: APP_ORIGIN },
+  });
+  assertEquals(sweep.status, 200);
+  assertEquals(sweep.headers.get("access-control-allow-origin"), APP_ORIGIN);
+  const document = await app.request("/openapi.json", { headers: { origin: APP_ORIGIN } });
+  assertEquals(document.headers.get("access-control-allow-origin"), APP_ORIGIN);
+  const page = await app.request("/", { headers: { origin: APP_ORIGIN } });
+  assertEquals(page.headers.get("access-control-allow-origin"), null);
+});
+
 Deno.test("an origin not listed gets no CORS grant", async () => {
   const { app } = await testService({ corsOrigins: [APP_ORIGIN] });
   const options = await app.request(`${READ}/start`, preflight("https://evil.example"));
