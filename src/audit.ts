@@ -25,7 +25,10 @@ export interface AuditRecord {
   key: string | null;
   client: string;
   method: string;
-  /** `start`, `stop`, `reboot`, `read`, `list`; null when the path names none. */
+  /**
+   * `start`, `stop`, `reboot`, `read`, `list`, `sweep`, `sign_in`, `sign_out`;
+   * null when the path names none.
+   */
   action: string | null;
   region: string | null;
   instance: string | null;
@@ -95,7 +98,13 @@ export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
 function target(c: Context): Pick<AuditRecord, "action" | "region" | "instance"> {
   const [root, region, instance, action, ...rest] = c.req.path.split("/").slice(1)
     .filter((segment, i, all) => segment !== "" || i < all.length - 1);
-  if (root !== "instance" || rest.length > 0) return { action: null, region: null, instance: null };
+  const none = { action: null, region: null, instance: null };
+  if (root === "sweep" && region === undefined) return { ...none, action: "sweep" };
+  if (root === "session") {
+    if (c.req.method === "POST" && region === undefined) return { ...none, action: "sign_in" };
+    if (region === "delete" || c.req.method === "DELETE") return { ...none, action: "sign_out" };
+  }
+  if (root !== "instance" || rest.length > 0) return none;
   const knownRegion = region !== undefined && isRegionName(region) ? region : null;
   const knownInstance = instance !== undefined && isInstanceId(instance) ? instance : null;
   let knownAction: string | null = null;

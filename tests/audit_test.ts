@@ -123,3 +123,27 @@ Deno.test("a key sent as X-Request-Id is neither echoed nor audited, and tells n
   assertEquals(audit.length, 2);
   assertEquals(audit.some((line) => line.includes(API_KEY)), false);
 });
+
+Deno.test("the dashboard's sign-in, a refused saved cookie and a sweep are audited by name", async () => {
+  const { app, audit } = await testService();
+  const site = "https://workwork.example";
+  const signIn = await app.request(`${site}/session`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: site },
+    body: new URLSearchParams({ api_key: API_KEY }).toString(),
+  }, CLIENT);
+  assertEquals(signIn.status, 303);
+  const stale = await app.request(`${site}/`, { headers: { cookie: "api_key=old" } }, CLIENT);
+  assertEquals(stale.status, 401);
+  const sweep = await app.request("/sweep?dry_run=true", { method: "POST", headers: KEYED });
+  assertEquals(sweep.status, 200);
+  assertEquals(
+    records(audit).map(({ key, action, status }) => ({ key, action, status })),
+    [
+      { key: "default", action: "sign_in", status: 303 },
+      { key: null, action: null, status: 401 },
+      { key: "default", action: "sweep", status: 200 },
+    ],
+  );
+  assertEquals(audit.some((line) => line.includes(API_KEY) || line.includes("old")), false);
+});

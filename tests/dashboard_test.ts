@@ -236,7 +236,7 @@ Deno.test("REGIONS must be regions, and inside ALLOWED_REGIONS when that is set"
 Deno.test("a stale or wrong cookie shows the sign-in form with a notice and clears the cookie", async () => {
   const { app } = await testService();
   const response = await app.request(`${SITE}/`, { headers: { cookie: "api_key=old-key" } });
-  assertEquals(response.status, 200);
+  assertEquals(response.status, 401);
   assertStringIncludes(await response.text(), "Your saved key is no longer accepted");
   assertMatch(response.headers.get("set-cookie")!, /^api_key=;.*Max-Age=0/);
 });
@@ -342,6 +342,8 @@ Deno.test("the sign-in form counts wrong keys like the API: past 10, even the ri
   assertEquals((await errorOf(api)).id, "api_key");
   // A saved cookie is not checked either while the address waits.
   const home = await page(app);
+  assertEquals(home.response.status, 429);
+  assert(Number(home.response.headers.get("retry-after")) > 0);
   assertStringIncludes(home.text, "Too many wrong keys");
 });
 

@@ -234,7 +234,7 @@ Deno.test("thousands of hostile requests get 2xx or JSON 4xx, echo no secret, an
     assert(response.status < 500, `${what}: ${text}`);
     checkSecretFree(text, what);
     // Signing in hands the key back as the session cookie, by design; only there.
-    const signedIn = init.method === "POST" && /^\/session\/?$/.test(target) &&
+    const signedIn = init.method === "POST" && /^\/session\/?$/.test(new URL(built.url).pathname) &&
       response.status < 400;
     const cookie = response.headers.get("set-cookie");
     if (signedIn && cookie?.startsWith("api_key=") && !cookie.includes("Max-Age=0")) {
@@ -245,11 +245,14 @@ Deno.test("thousands of hostile requests get 2xx or JSON 4xx, echo no secret, an
         .join(" "),
       `${what} headers`,
     );
-    // The dashboard's sign-in form answers a person with the form again, as HTML.
-    const formPage = init.method === "POST" && /^\/session\/?$/.test(target) &&
-      /^(?:application\/x-www-form-urlencoded|multipart\/form-data)/.test(
-        (init.headers as Record<string, string>)["content-type"] ?? "",
-      ) && response.headers.get("content-type") === "text/html; charset=UTF-8";
+    // The dashboard's page and its sign-in form answer a person, in HTML.
+    const formType = /^(?:application\/x-www-form-urlencoded|multipart\/form-data)/.test(
+      (init.headers as Record<string, string>)["content-type"] ?? "",
+    );
+    const formPage = response.headers.get("content-type") === "text/html; charset=UTF-8" && (
+      (["GET", "HEAD"].includes(init.method!) && new URL(built.url).pathname === "/") ||
+      (init.method === "POST" && /^\/session\/?$/.test(new URL(built.url).pathname) && formType)
+    );
     if (response.status >= 400 && !formPage) {
       assertEquals(response.headers.get("content-type"), "application/json", what);
     }

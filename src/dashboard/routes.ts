@@ -79,12 +79,16 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
     const nonce = pageHeaders(c);
     const key = getCookie(c, API_KEY_FIELD);
     const entry = key === undefined ? null : await checkKey(c, key);
-    // The page itself is no error: the sign-in form, saying why.
-    if (entry === "wait") return c.html(signInPage({ nonce, notice: TOO_MANY_TRIES }));
+    // A refused cookie gets the sign-in form, saying why, with the status an
+    // API client would get: the audit log counts it as the denial it is.
+    if (entry === "wait") {
+      c.header("retry-after", String(limiter.retryAfter(clientAddressOf(c))));
+      return c.html(signInPage({ nonce, notice: TOO_MANY_TRIES }), 429);
+    }
     if (!entry) {
-      if (key !== undefined) deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
-      const notice = key === undefined ? undefined : "Your saved key is no longer accepted";
-      return c.html(signInPage({ nonce, notice }));
+      if (key === undefined) return c.html(signInPage({ nonce }));
+      deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
+      return c.html(signInPage({ nonce, notice: "Your saved key is no longer accepted" }), 401);
     }
     const info = sessionInfo(deps.config, entry);
     const regions = await Promise.all(
@@ -112,6 +116,8 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
       const notice = "That key is not valid: check it and try again";
       return c.html(signInPage({ nonce: pageHeaders(c), notice }), 401);
     }
+    // Signing in is audited, under the key's name, as a change made with a key.
+    c.set("apiKey", entry);
     setCookie(c, API_KEY_FIELD, key, {
       ...cookieOptions(c.req.url),
       maxAge: SESSION_MAX_AGE_SECONDS,
