@@ -9,6 +9,13 @@ import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
 import { parseDuration } from "./schedule.ts";
 
+/**
+ * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all
+ * for a request someone waits on, and timers overflow past 2^31 - 1 ms (the
+ * deadline would then fire at once).
+ */
+export const MAX_TIMEOUT_MS = 300_000;
+
 /** Every variable the service reads. */
 export const CONFIG_VARIABLES = [
   "API_KEY",
@@ -93,12 +100,12 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     apiKeys,
     aws,
     endpoint: endpointOverride(env),
-    timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS") ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS", MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS,
     allowedRegions,
-    regions: dashboardRegions(env, allowedRegions),
+    regions: regionsWithin(env, "REGIONS", allowedRegions),
     demo,
     corsOrigins: originList(env, "CORS_ORIGINS"),
-    sweepRegions: [...regionList(env, "SWEEP_REGIONS") ?? []],
+    sweepRegions: regionsWithin(env, "SWEEP_REGIONS", allowedRegions) ?? [],
     maxRuntimeMs: duration(env, "MAX_RUNTIME"),
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
   };
@@ -195,12 +202,12 @@ function webhookUrl(env: Env, name: string): string | null {
   return url.href;
 }
 
-function positiveInteger(env: Env, name: string): number | undefined {
+function positiveInteger(env: Env, name: string, max: number): number | undefined {
   const value = env[name];
   if (value === undefined || value === "") return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0) {
-    throw new ConfigError(`${name} must be a positive whole number`);
+  if (!Number.isInteger(number) || number <= 0 || number > max) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}`);
   }
   return number;
 }
@@ -216,12 +223,17 @@ function regionList(env: Env, name: string): ReadonlySet<string> | null {
   return new Set(regions);
 }
 
-function dashboardRegions(env: Env, allowed: ReadonlySet<string> | null): string[] | null {
-  const regions = regionList(env, "REGIONS");
+/** The regions `name` lists, each of which must be in `allowed` when that is set. */
+function regionsWithin(
+  env: Env,
+  name: string,
+  allowed: ReadonlySet<string> | null,
+): string[] | null {
+  const regions = regionList(env, name);
   if (!regions) return null;
   const outside = [...regions].find((region) => allowed && !allowed.has(region));
   if (outside !== undefined) {
-    throw new ConfigError(`REGIONS must name only regions in ALLOWED_REGIONS: "${outside}" is not`);
+    throw new ConfigError(`${name} must name only regions in ALLOWED_REGIONS: "${outside}" is not`);
   }
   return [...regions];
 }

@@ -37,6 +37,11 @@ Deno.test("config errors name the variable and never its value", () => {
     [{ API_KEY: "k", AWS_ACCESS_KEY_ID: "AKIDSECRETLOOKING" }, "AWS_SECRET_ACCESS_KEY is required"],
     [{ API_KEY: "k", AWS_SECRET_ACCESS_KEY: "s3cr3t-value" }, "AWS_ACCESS_KEY_ID is required"],
     [{ ...BASE, EC2_TIMEOUT_MS: "soon" }, "EC2_TIMEOUT_MS must be"],
+    // Past 2^31 - 1 ms a timer fires at once: every call would time out.
+    [
+      { ...BASE, EC2_TIMEOUT_MS: "3000000000" },
+      "EC2_TIMEOUT_MS must be a whole number from 1 to 300000",
+    ],
     [{ ...BASE, AWS_ENDPOINT_URL_EC2: "ftp://x" }, "AWS_ENDPOINT_URL_EC2 must be"],
     [{ ...BASE, DEMO: "maybe" }, "DEMO must be"],
     [{ ...BASE, ALLOWED_REGIONS: "us-west-2,mars" }, "ALLOWED_REGIONS must list"],
@@ -79,6 +84,12 @@ Deno.test("config reads the sweep's regions and limit and the webhook, never ech
     () => loadConfig({ ...BASE, SWEEP_REGIONS: "mars-1" }),
     ConfigError,
     "SWEEP_REGIONS",
+  );
+  // The sweep acts only where the API may.
+  assertThrows(
+    () => loadConfig({ ...BASE, ALLOWED_REGIONS: "us-west-2", SWEEP_REGIONS: "eu-central-1" }),
+    ConfigError,
+    `SWEEP_REGIONS must name only regions in ALLOWED_REGIONS: "eu-central-1" is not`,
   );
   const error = assertThrows(
     () => loadConfig({ ...BASE, NOTIFY_WEBHOOK_URL: "ftp://secret-token@x" }),
