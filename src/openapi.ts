@@ -31,7 +31,12 @@ function error(description: string): Json {
 
 const AUTH_ERRORS = {
   "401": error("Wrong key (`api_key`, `Invalid api key`)"),
-  "403": error("The key's scope does not allow this (`scope`)"),
+  "403": error(
+    "The key's scope does not allow this (`scope`), or a change authenticated by the `api_key` cookie that a browser says another site sent (`origin`)",
+  ),
+  "429": error(
+    "Too many wrong keys from this address (`api_key`); `Retry-After` says when to try again",
+  ),
   "422": error(
     "No key, a malformed key field, or a malformed parameter; `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, …)",
   ),
@@ -255,7 +260,7 @@ export const OPENAPI_DOCUMENT: Json = {
           "401": AUTH_ERRORS["401"],
           "403": error("Sent from another site (`origin`)"),
           "422": AUTH_ERRORS["422"],
-          "429": error("Too many wrong keys from this address (`api_key`), with `Retry-After`"),
+          "429": AUTH_ERRORS["429"],
         },
       },
       delete: SIGN_OUT,
