@@ -17,65 +17,63 @@
  * @module
  */
 
-import { isRegionName, partitionSuffix } from "./endpoints.ts";
+import { isRegionName } from "./endpoints.ts";
 import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
+import { type Answer, errorAnswer, successAnswer, toResponse } from "./_simulator_answer.ts";
+import {
+  AUTH_FAILURE_MESSAGE,
+  incorrectState,
+  instancesNotFound,
+  invalidResourceId,
+  malformedInstanceId,
+  missingParameter,
+  SimulatedEc2Error,
+} from "./_simulator_errors.ts";
+import { faultedAnswer, FaultQueue, type FaultRule } from "./_simulator_faults.ts";
+import { parseFilters } from "./_simulator_filters.ts";
+import {
+  HIBERNATE_REASON,
+  instanceDescription,
+  type InstanceRecord,
+  instanceView,
+  isoSeconds,
+  SHUTDOWN_REASON,
+  type SimulatedInstance,
+  type SimulatedInstanceSeed,
+  userInitiated,
+} from "./_simulator_instance.ts";
+import {
+  checkCredential,
+  type Credential,
+  decodeNextToken,
+  dryRun,
+  encodeNextToken,
+  listParam,
+  type Params,
+  parseMaxResults,
+  readParams,
+  requiredList,
+  requiredTagKey,
+  structParam,
+} from "./_simulator_request.ts";
+import { checkTag, isReservedKey, MAX_TAGS_PER_RESOURCE, reservedKey } from "./_simulator_tags.ts";
 import {
   el,
-  errorXml,
-  type InstanceDescription,
   itemSet,
   reservationItem,
   stateChangeItem,
-  successXml,
   type XmlElement,
 } from "./_simulator_xml.ts";
 
+export { demoInstances } from "./_simulator_demo.ts";
+export type { Fault, FaultRule } from "./_simulator_faults.ts";
+export type { SimulatedInstance, SimulatedInstanceSeed } from "./_simulator_instance.ts";
+
 const DEFAULT_TRANSITION_MS = 3000;
-const XML_CONTENT_TYPE = "text/xml;charset=UTF-8";
 /** `i-` and 8 (older) or 17 hex digits. */
 const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const SIGV4_HEADER =
-  /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([0-9a-f]{64})$/;
-const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
-const AMZ_DATE_PATTERN = /^\d{8}T\d{6}Z$/;
-const AUTH_FAILURE_MESSAGE = "AWS was not able to validate the provided access credentials";
-const DRY_RUN_MESSAGE = "Request would have succeeded, but DryRun flag is set.";
-/** @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions */
-const MAX_TAGS_PER_RESOURCE = 50;
-const MAX_TAG_KEY_LENGTH = 128;
-const MAX_TAG_VALUE_LENGTH = 256;
-/** @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html */
-const MIN_MAX_RESULTS = 5;
-const MAX_MAX_RESULTS = 1000;
-
-/**
- * HTTP status of the error codes that are not 400.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
- */
-const ERROR_STATUS: Readonly<Record<string, number>> = {
-  AuthFailure: 401,
-  UnauthorizedOperation: 403,
-  DryRunOperation: 412,
-  RequestLimitExceeded: 503,
-  Unavailable: 503,
-  ServiceUnavailable: 503,
-  InternalError: 500,
-  InternalFailure: 500,
-  InsufficientInstanceCapacity: 500,
-};
-const CLIENT_ERROR_STATUS = 400;
-
-/** What EC2 says with the codes a test is most likely to inject. */
-const FAULT_MESSAGES: Readonly<Record<string, string>> = {
-  AuthFailure: AUTH_FAILURE_MESSAGE,
-  RequestLimitExceeded: "Request limit exceeded.",
-  InternalError: "An internal error has occurred.",
-  Unavailable: "The server is overloaded and can't handle the request.",
-  InsufficientInstanceCapacity:
-    "We currently do not have sufficient capacity in the Availability Zone you requested.",
-  OptInRequired:
-    "You are not subscribed to this service. Please go to http://aws.amazon.com to subscribe.",
-};
+/** First octets of ranges EC2 hands public IPv4 addresses out of. */
+const PUBLIC_FIRST_OCTETS = [3, 18, 34, 35, 44, 52, 54];
 
 /** The state each transitional state settles into once `transitionMs` has passed. */
 const SETTLES_TO: Partial<Record<InstanceStateName, InstanceStateName>> = {
@@ -85,34 +83,6 @@ const SETTLES_TO: Partial<Record<InstanceStateName, InstanceStateName>> = {
 };
 const STARTABLE = new Set<InstanceStateName>(["pending", "running", "stopped"]);
 const STOPPABLE = new Set<InstanceStateName>(["running", "stopping", "stopped"]);
-
-/** One instance the simulator starts with. */
-export interface SimulatedInstanceSeed {
-  /** The instance id: `i-` and 8 or 17 lowercase hex digits. */
-  id: string;
-  /** The region the instance lives in; only requests signed for it see it. */
-  region: string;
-  /** The instance type; default `t3.micro`. */
-  type?: string;
-  /** The starting state; default `running`. A transitional state settles after `transitionMs`. */
-  state?:
-    | "running"
-    | "stopped"
-    | "pending"
-    | "stopping"
-    | "shutting-down"
-    | "terminated";
-  /** User tags, key to value. */
-  tags?: Record<string, string>;
-  /** ISO 8601 launch time; default the clock's now, to the second. */
-  launchTime?: string;
-  /** Private IPv4; default a random one in 172.31.0.0/16. */
-  privateIpAddress?: string;
-  /** Availability zone; default the region's `a` zone. */
-  availabilityZone?: string;
-  /** Whether StopInstances may hibernate it; default false. */
-  hibernationConfigured?: boolean;
-}
 
 /** How a simulator is built. */
 export interface SimulatorOptions {
@@ -130,36 +100,6 @@ export interface SimulatorOptions {
   random?: () => number;
 }
 
-/** What an injected fault does to the call it hits. */
-export type Fault =
-  /** Answer with EC2's error envelope; `status` defaults from EC2's table of codes, `message` from EC2's text. */
-  | { kind: "error"; code: string; status?: number; message?: string }
-  /** Answer with a raw response, e.g. a 503 HTML page or a 200 that is not XML. */
-  | { kind: "status"; status: number; body?: string; contentType?: string }
-  /** Wait `ms` (honouring the request's abort signal), then answer normally. */
-  | { kind: "delay"; ms: number }
-  /** Answer normally, but with the body cut in half. */
-  | { kind: "truncate" }
-  /** Reject like a network failure: `TypeError("connection reset")`. */
-  | { kind: "reset" };
-
-/** A queued fault and the calls it hits. */
-export interface FaultRule {
-  /** The action it hits, e.g. `CreateTags`; undefined hits any action. */
-  action?: string;
-  /** How many matching calls it hits; default 1. */
-  times?: number;
-  /** What it does to them. */
-  fault: Fault;
-  /**
-   * `"before"` (default): the fault strikes before EC2 processes the call, so
-   * an `error`, `status` or `reset` call changes nothing. `"after"`: the call
-   * is processed (the state change happens) and then the answer is replaced
-   * or delayed: the "outcome unknown" case. `truncate` always processes.
-   */
-  when?: "before" | "after";
-}
-
 /** One request the simulator received. */
 export interface SimulatorCall {
   /** The `Action` parameter, or "" when missing. */
@@ -172,73 +112,7 @@ export interface SimulatorCall {
   status: number;
 }
 
-/** What the simulator knows about one instance, with its state resolved by the clock. */
-export interface SimulatedInstance {
-  readonly id: string;
-  readonly region: string;
-  readonly type: string;
-  readonly state: InstanceStateName;
-  readonly tags: Readonly<Record<string, string>>;
-  readonly launchTime: string;
-  readonly availabilityZone: string;
-  readonly privateIpAddress: string;
-  /** Public IPv4 while running, else null. */
-  readonly publicIpAddress: string | null;
-  /** Public DNS name while running, else null. */
-  readonly publicDnsName: string | null;
-  readonly hibernationConfigured: boolean;
-  /** How many RebootInstances calls it has accepted. */
-  readonly reboots: number;
-}
-
-type Params = Readonly<Record<string, string>>;
 type Children = readonly (XmlElement | undefined)[];
-
-interface InstanceRecord {
-  readonly id: string;
-  readonly region: string;
-  readonly type: string;
-  readonly imageId: string;
-  readonly reservationId: string;
-  readonly availabilityZone: string;
-  readonly privateIpAddress: string;
-  readonly subnetId: string;
-  readonly vpcId: string;
-  readonly securityGroupId: string;
-  readonly volumeId: string;
-  readonly hibernationConfigured: boolean;
-  readonly tags: Map<string, string>;
-  state: InstanceStateName;
-  /** When `state` was entered, ms since the epoch. */
-  since: number;
-  launchTime: string;
-  /** Assigned on every start, released on stop; shown only while running. */
-  publicIpAddress: string | null;
-  reason: string;
-  stateReason: readonly [code: string, message: string] | null;
-  reboots: number;
-}
-
-interface Answer {
-  status: number;
-  body: string;
-  contentType: string | null;
-  requestId: string | null;
-}
-
-interface QueuedFault {
-  readonly action: string | undefined;
-  readonly fault: Fault;
-  readonly when: "before" | "after";
-  remaining: number;
-}
-
-/** A failure EC2 reports in its error envelope. */
-class SimulatedEc2Error extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
-  }
-}
 
 /**
  * An in-memory EC2 for demo mode and tests. Hand its `fetch` to anything that
@@ -257,7 +131,7 @@ export class Ec2Simulator {
   readonly #random: () => number;
   readonly #transitionMs: number;
   readonly #regions = new Map<string, Map<string, InstanceRecord>>();
-  readonly #faults: QueuedFault[] = [];
+  readonly #faults = new FaultQueue();
 
   /** Builds a simulator holding `options.instances`; throws a `TypeError` on a bad seed. */
   constructor(options: SimulatorOptions = {}) {
@@ -279,34 +153,7 @@ export class Ec2Simulator {
    * they were injected; the first that matches a call hits it.
    */
   inject(rule: FaultRule): void {
-    const times = rule.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) {
-      throw new RangeError(
-        `Cannot inject fault: times must be an integer >= 1, got ${times}`,
-      );
-    }
-    const { fault } = rule;
-    if (
-      (fault.kind === "status" || fault.kind === "error") &&
-      fault.status !== undefined &&
-      !(Number.isInteger(fault.status) && fault.status >= 200 &&
-        fault.status <= 599)
-    ) {
-      throw new RangeError(
-        `Cannot inject fault: status must be 200 to 599, got ${fault.status}`,
-      );
-    }
-    if (fault.kind === "delay" && !(fault.ms >= 0)) {
-      throw new RangeError(
-        `Cannot inject fault: delay must be >= 0 ms, got ${fault.ms}`,
-      );
-    }
-    this.#faults.push({
-      action: rule.action,
-      fault,
-      when: rule.when ?? "before",
-      remaining: times,
-    });
+    this.#faults.add(rule);
   }
 
   /** The instance as it is now, or undefined when `region` has no such instance. */
@@ -314,21 +161,7 @@ export class Ec2Simulator {
     const record = this.#regions.get(region)?.get(id);
     if (record === undefined) return undefined;
     this.#settle(record);
-    const publicIp = visiblePublicIp(record);
-    return {
-      id: record.id,
-      region: record.region,
-      type: record.type,
-      state: record.state,
-      tags: Object.fromEntries(record.tags),
-      launchTime: record.launchTime,
-      availabilityZone: record.availabilityZone,
-      privateIpAddress: record.privateIpAddress,
-      publicIpAddress: publicIp,
-      publicDnsName: publicIp === null ? null : publicDnsName(record.region, publicIp),
-      hibernationConfigured: record.hibernationConfigured,
-      reboots: record.reboots,
-    };
+    return instanceView(record);
   }
 
   /**
@@ -404,76 +237,16 @@ export class Ec2Simulator {
       status: 0,
     };
     this.calls.push(call);
-    const rule = this.#takeFault(call.action);
+    const rule = this.#faults.take(call.action);
     const process = () => this.#answer(params, credential);
-    const answer = rule === undefined ? process() : await this.#faulted(rule, process, {
+    const answer = rule === undefined ? process() : await faultedAnswer(rule, process, {
       signal: request.signal,
       action: call.action,
+      randomInt: (n) => this.#int(n),
+      requestId: () => this.#uuid(),
     });
     call.status = answer.status;
     return toResponse(answer, this.#now());
-  }
-
-  #takeFault(action: string): QueuedFault | undefined {
-    const index = this.#faults.findIndex((rule) =>
-      rule.action === undefined || rule.action === action
-    );
-    if (index === -1) return undefined;
-    const rule = this.#faults[index];
-    rule.remaining -= 1;
-    if (rule.remaining === 0) this.#faults.splice(index, 1);
-    return rule;
-  }
-
-  async #faulted(
-    rule: QueuedFault,
-    process: () => Answer,
-    { signal, action }: { signal: AbortSignal; action: string },
-  ): Promise<Answer> {
-    const { fault } = rule;
-    const processed = rule.when === "after" || fault.kind === "truncate" ? process() : undefined;
-    switch (fault.kind) {
-      case "delay":
-        await sleep(fault.ms, signal);
-        return processed ?? process();
-      case "truncate": {
-        const answer = processed ?? process();
-        return { ...answer, body: answer.body.slice(0, answer.body.length >> 1) };
-      }
-      case "reset":
-        throw new TypeError("connection reset");
-      case "status": {
-        const body = fault.body ?? "";
-        return {
-          status: fault.status,
-          body,
-          contentType: fault.contentType ??
-            (body.trimStart().startsWith("<")
-              ? "text/html;charset=UTF-8"
-              : "text/plain;charset=UTF-8"),
-          requestId: null,
-        };
-      }
-      case "error":
-        return this.#errorAnswer(
-          new SimulatedEc2Error(
-            fault.code,
-            fault.message ?? this.#faultMessage(fault.code, action),
-          ),
-          fault.status,
-        );
-    }
-  }
-
-  #faultMessage(code: string, action: string): string {
-    if (code !== "UnauthorizedOperation") {
-      return FAULT_MESSAGES[code] ?? "The request could not be completed.";
-    }
-    const encoded = Array.from(
-      { length: 344 },
-      () => BASE64_ALPHABET[this.#int(BASE64_ALPHABET.length)],
-    ).join("");
-    return `You are not authorized to perform this operation. User: arn:aws:iam::012345678901:user/workwork is not authorized to perform: ec2:${action} because no identity-based policy allows the ec2:${action} action. Encoded authorization failure message: ${encoded}`;
   }
 
   #answer(params: Params, credential: Credential): Answer {
@@ -500,29 +273,11 @@ export class Ec2Simulator {
           `The action ${action} is not valid for this web service.`,
         );
       }
-      return {
-        status: 200,
-        body: successXml(action, requestId, body),
-        contentType: XML_CONTENT_TYPE,
-        requestId,
-      };
+      return successAnswer(action, requestId, body);
     } catch (error) {
       if (!(error instanceof SimulatedEc2Error)) throw error;
-      return this.#errorAnswer(error, undefined, requestId);
+      return errorAnswer(error, requestId);
     }
-  }
-
-  #errorAnswer(
-    error: SimulatedEc2Error,
-    status = ERROR_STATUS[error.code] ?? CLIENT_ERROR_STATUS,
-    requestId = this.#uuid(),
-  ): Answer {
-    return {
-      status,
-      body: errorXml(error.code, error.message, requestId),
-      contentType: XML_CONTENT_TYPE,
-      requestId,
-    };
   }
 
   #perform(
@@ -573,7 +328,7 @@ export class Ec2Simulator {
     return [
       itemSet(
         "reservationSet",
-        page.map((record) => reservationItem(this.#describe(record))),
+        page.map((record) => reservationItem(instanceDescription(record))),
       ),
       end < matching.length ? el("nextToken", encodeNextToken(end, region)) : undefined,
     ];
@@ -736,32 +491,6 @@ export class Ec2Simulator {
     }
   }
 
-  #describe(record: InstanceRecord): InstanceDescription {
-    const publicIp = visiblePublicIp(record);
-    return {
-      id: record.id,
-      reservationId: record.reservationId,
-      imageId: record.imageId,
-      state: record.state,
-      reason: record.reason,
-      stateReasonCode: record.stateReason?.[0] ?? null,
-      stateReasonMessage: record.stateReason?.[1] ?? null,
-      type: record.type,
-      launchTime: record.launchTime,
-      availabilityZone: record.availabilityZone,
-      privateIpAddress: record.privateIpAddress,
-      privateDnsName: privateDnsName(record.region, record.privateIpAddress),
-      publicIpAddress: publicIp,
-      publicDnsName: publicIp === null ? "" : publicDnsName(record.region, publicIp),
-      subnetId: record.subnetId,
-      vpcId: record.vpcId,
-      securityGroupId: record.securityGroupId,
-      volumeId: record.volumeId,
-      hibernationConfigured: record.hibernationConfigured,
-      tags: [...record.tags],
-    };
-  }
-
   #int(n: number): number {
     return Math.min(n - 1, Math.floor(this.#random() * n));
   }
@@ -782,462 +511,4 @@ export class Ec2Simulator {
     const first = PUBLIC_FIRST_OCTETS[this.#int(PUBLIC_FIRST_OCTETS.length)];
     return `${first}.${this.#int(256)}.${this.#int(256)}.${1 + this.#int(254)}`;
   }
-}
-
-/** First octets of ranges EC2 hands public IPv4 addresses out of. */
-const PUBLIC_FIRST_OCTETS = [3, 18, 34, 35, 44, 52, 54];
-const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const SHUTDOWN_REASON = [
-  "Client.UserInitiatedShutdown",
-  "Client.UserInitiatedShutdown: User initiated shutdown",
-] as const;
-const HIBERNATE_REASON = [
-  "Client.UserInitiatedHibernate",
-  "Client.UserInitiatedHibernate: User initiated hibernate",
-] as const;
-
-/**
- * A few instances in us-west-2 and eu-central-1 for demo mode: realistic
- * names, types and ids, some running (with a `start_time` tag, as this
- * service writes it) and some stopped. Times are relative to `now`.
- */
-export function demoInstances(now: number = Date.now()): SimulatedInstanceSeed[] {
-  const hoursAgo = (hours: number) => isoSeconds(now - hours * 3_600_000);
-  const startTime = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
-  return [
-    {
-      id: "i-0a1b2c3d4e5f60718",
-      region: "us-west-2",
-      type: "t3.medium",
-      state: "running",
-      tags: { Name: "dev-box", owner: "platform", start_time: startTime(2) },
-      launchTime: hoursAgo(2),
-      availabilityZone: "us-west-2a",
-      privateIpAddress: "172.31.21.47",
-    },
-    {
-      id: "i-0b2c3d4e5f6071829",
-      region: "us-west-2",
-      type: "c5.xlarge",
-      state: "stopped",
-      tags: { Name: "game-server", start_time: "" },
-      launchTime: hoursAgo(30),
-      availabilityZone: "us-west-2b",
-      privateIpAddress: "172.31.37.112",
-      hibernationConfigured: true,
-    },
-    {
-      id: "i-0c3d4e5f607182930",
-      region: "us-west-2",
-      type: "t2.nano",
-      state: "running",
-      tags: { Name: "demo", start_time: startTime(0.25) },
-      launchTime: hoursAgo(0.25),
-      availabilityZone: "us-west-2c",
-      privateIpAddress: "172.31.4.9",
-    },
-    {
-      id: "i-0d4e5f60718293a4b",
-      region: "eu-central-1",
-      type: "m5.large",
-      state: "stopped",
-      tags: { Name: "build-runner", team: "ci" },
-      launchTime: hoursAgo(72),
-      availabilityZone: "eu-central-1a",
-      privateIpAddress: "172.31.12.200",
-    },
-    {
-      id: "i-0e5f60718293a4b5c",
-      region: "eu-central-1",
-      type: "t3.micro",
-      state: "running",
-      tags: { Name: "demo", start_time: startTime(5) },
-      launchTime: hoursAgo(5),
-      availabilityZone: "eu-central-1b",
-      privateIpAddress: "172.31.40.18",
-    },
-  ];
-}
-
-interface Credential {
-  /** The region of the credential scope, when one could be read. */
-  region: string | null;
-  /** Why the signature is refused, or null when its shape is right. */
-  problem: string | null;
-}
-
-/**
- * Checks the shape of the SigV4 signature, in the `Authorization` header or
- * presigned in the query; the secret is unknown, so the signature itself
- * cannot be verified.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-signing-elements.html
- */
-function checkCredential(headers: Headers, query: URLSearchParams): Credential {
-  let scope: string;
-  let signedHeaders: string;
-  let date: string | null;
-  const authorization = headers.get("authorization");
-  if (authorization !== null) {
-    const match = SIGV4_HEADER.exec(authorization);
-    if (match === null) return { region: null, problem: AUTH_FAILURE_MESSAGE };
-    [, scope, signedHeaders] = match;
-    date = headers.get("x-amz-date");
-  } else if (query.has("X-Amz-Signature")) {
-    if (
-      query.get("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256" ||
-      !SIGNATURE_PATTERN.test(query.get("X-Amz-Signature") ?? "")
-    ) {
-      return { region: null, problem: AUTH_FAILURE_MESSAGE };
-    }
-    scope = query.get("X-Amz-Credential") ?? "";
-    signedHeaders = query.get("X-Amz-SignedHeaders") ?? "";
-    date = query.get("X-Amz-Date");
-  } else {
-    return { region: null, problem: AUTH_FAILURE_MESSAGE };
-  }
-  const [accessKeyId, scopeDate, region, service, terminator, ...rest] = scope
-    .split("/");
-  if (
-    !accessKeyId || !/^\d{8}$/.test(scopeDate ?? "") || !region ||
-    terminator !== "aws4_request" || rest.length > 0
-  ) {
-    return { region: null, problem: AUTH_FAILURE_MESSAGE };
-  }
-  if (service !== "ec2") {
-    return {
-      region,
-      problem: "Credential should be scoped to correct service: 'ec2'.",
-    };
-  }
-  if (!isRegionName(region)) {
-    return {
-      region: null,
-      problem: `Credential should be scoped to a valid region, not '${region}'.`,
-    };
-  }
-  if (!signedHeaders.split(";").includes("host")) {
-    return {
-      region,
-      problem: "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
-    };
-  }
-  if (date === null) {
-    return {
-      region,
-      problem:
-        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
-    };
-  }
-  if (!AMZ_DATE_PATTERN.test(date) || !date.startsWith(scopeDate)) {
-    return {
-      region,
-      problem:
-        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != '${
-          date.slice(0, 8)
-        }'.`,
-    };
-  }
-  return { region, problem: null };
-}
-
-/**
- * The query parameters, and the form body's when the request is a form POST;
- * another content type leaves the body unread, so a body sent as `text/plain`
- * (aws4fetch's default for a string) lacks its `Action`.
- */
-async function readParams(request: Request): Promise<Record<string, string>> {
-  const entries = [...new URL(request.url).searchParams];
-  const type = request.headers.get("content-type") ?? "";
-  if (
-    request.method === "POST" &&
-    /^application\/x-www-form-urlencoded(?:;|$)/i.test(type.trim())
-  ) {
-    entries.push(...new URLSearchParams(await request.text()));
-  }
-  return Object.fromEntries(entries);
-}
-
-function toResponse(answer: Answer, now: number): Response {
-  const headers = new Headers({
-    "date": new Date(now).toUTCString(),
-    "server": "AmazonEC2",
-  });
-  if (answer.contentType !== null) {
-    headers.set("content-type", answer.contentType);
-  }
-  if (answer.requestId !== null) {
-    headers.set("x-amzn-requestid", answer.requestId);
-    headers.set("cache-control", "no-cache, no-store");
-  }
-  return new Response(answer.body, { status: answer.status, headers });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** `Name.1`, `Name.2`… (1-based, in numeric order) of a flattened Query list. */
-function listParam(params: Params, name: string): string[] {
-  return indexedParams(params, name)
-    .filter(({ field }) => field === "")
-    .map(({ value }) => value);
-}
-
-/** `Name.N.Field` entries grouped by N, in numeric order: `[{ Key, Value }, …]`. */
-function structParam(params: Params, name: string): Params[] {
-  const members = new Map<number, Record<string, string>>();
-  for (const { index, field, value } of indexedParams(params, name)) {
-    if (field === "") continue;
-    const member = members.get(index) ?? {};
-    member[field] = value;
-    members.set(index, member);
-  }
-  return [...members.values()];
-}
-
-function indexedParams(params: Params, name: string) {
-  const prefix = `${name}.`;
-  const found: { index: number; field: string; value: string }[] = [];
-  for (const [key, value] of Object.entries(params)) {
-    if (!key.startsWith(prefix)) continue;
-    const match = /^([1-9]\d*)(?:\.(.+))?$/.exec(key.slice(prefix.length));
-    if (match === null) continue;
-    found.push({ index: Number(match[1]), field: match[2] ?? "", value });
-  }
-  return found.sort((a, b) => a.index - b.index);
-}
-
-function requiredList(params: Params, name: string): string[] {
-  const list = listParam(params, name);
-  if (list.length === 0) throw missingParameter(name);
-  return list;
-}
-
-function requiredTagKey(tag: Params): string {
-  if (tag.Key === undefined) throw missingParameter("Tag.N.Key");
-  return tag.Key;
-}
-
-function dryRun(params: Params): void {
-  if (params.DryRun === "true") {
-    throw new SimulatedEc2Error("DryRunOperation", DRY_RUN_MESSAGE);
-  }
-}
-
-function parseMaxResults(raw: string): number {
-  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (value >= MIN_MAX_RESULTS && value <= MAX_MAX_RESULTS) return value;
-  const expecting = value > MAX_MAX_RESULTS
-    ? `less than ${MAX_MAX_RESULTS}`
-    : `greater than ${MIN_MAX_RESULTS}`;
-  throw new SimulatedEc2Error(
-    "InvalidParameterValue",
-    `Value ( ${raw} ) for parameter maxResults is invalid. Expecting a value ${expecting}.`,
-  );
-}
-
-/** The page token: opaque to clients, tied to the region it was issued in. */
-function encodeNextToken(offset: number, region: string): string {
-  return btoa(JSON.stringify({ v: 1, region, offset }));
-}
-
-function decodeNextToken(token: string, region: string): number {
-  try {
-    const decoded = JSON.parse(atob(token));
-    if (
-      decoded?.v === 1 && decoded.region === region &&
-      Number.isInteger(decoded.offset) && decoded.offset >= 0
-    ) {
-      return decoded.offset;
-    }
-  } catch {
-    // Not base64 JSON: reported below like any other foreign token.
-  }
-  throw new SimulatedEc2Error(
-    "InvalidParameterValue",
-    `Invalid value '${token}' for nextToken`,
-  );
-}
-
-type InstanceFilter = (record: InstanceRecord) => boolean;
-
-/** What each supported DescribeInstances filter compares against. */
-const FILTER_FIELDS = new Map<string, (record: InstanceRecord) => string[]>([
-  ["instance-id", (r) => [r.id]],
-  ["instance-state-name", (r) => [r.state]],
-  ["instance-state-code", (r) => [String(stateCode(r.state))]],
-  ["instance-type", (r) => [r.type]],
-  ["availability-zone", (r) => [r.availabilityZone]],
-  ["image-id", (r) => [r.imageId]],
-  ["reservation-id", (r) => [r.reservationId]],
-  ["private-ip-address", (r) => [r.privateIpAddress]],
-  ["ip-address", (r) => optional(visiblePublicIp(r))],
-  ["subnet-id", (r) => [r.subnetId]],
-  ["vpc-id", (r) => [r.vpcId]],
-  ["tag-key", (r) => [...r.tags.keys()]],
-  ["tag-value", (r) => [...r.tags.values()]],
-]);
-
-/**
- * `Filter.N.Name` / `Filter.N.Value.M`: values of one filter are ORed,
- * filters are ANDed, `*` and `?` are wildcards and `\` escapes them.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html
- */
-function parseFilters(params: Params): InstanceFilter[] {
-  return structParam(params, "Filter").map((filter) => {
-    const name = filter.Name;
-    if (name === undefined) throw missingParameter("Filter.N.Name");
-    const field = name.startsWith("tag:")
-      ? (r: InstanceRecord) => optional(r.tags.get(name.slice(4)))
-      : FILTER_FIELDS.get(name);
-    if (field === undefined) {
-      throw new SimulatedEc2Error(
-        "InvalidParameterValue",
-        `The filter '${name}' is invalid`,
-      );
-    }
-    const patterns = listParam(filter, "Value").map(wildcardPattern);
-    if (patterns.length === 0) {
-      throw new SimulatedEc2Error(
-        "InvalidParameterValue",
-        `The filter '${name}' requires at least one value`,
-      );
-    }
-    return (record) => field(record).some((value) => patterns.some((p) => p.test(value)));
-  });
-}
-
-function wildcardPattern(value: string): RegExp {
-  let source = "";
-  let escaped = false;
-  for (const char of value) {
-    if (escaped) {
-      source += escapeRegExp(char);
-      escaped = false;
-    } else if (char === "\\") escaped = true;
-    else if (char === "*") source += ".*";
-    else if (char === "?") source += ".";
-    else source += escapeRegExp(char);
-  }
-  if (escaped) source += "\\\\";
-  return new RegExp(`^${source}$`, "su");
-}
-
-function escapeRegExp(char: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
-}
-
-function checkTag(key: string, value: string): void {
-  if (key === "") {
-    throw new SimulatedEc2Error(
-      "InvalidParameterValue",
-      "Tag key must not be empty",
-    );
-  }
-  if (isReservedKey(key)) throw reservedKey();
-  if ([...key].length > MAX_TAG_KEY_LENGTH) {
-    throw new SimulatedEc2Error(
-      "InvalidParameterValue",
-      `Tag key exceeds the maximum length of ${MAX_TAG_KEY_LENGTH} characters`,
-    );
-  }
-  if ([...value].length > MAX_TAG_VALUE_LENGTH) {
-    throw new SimulatedEc2Error(
-      "InvalidParameterValue",
-      `Tag value exceeds the maximum length of ${MAX_TAG_VALUE_LENGTH} characters`,
-    );
-  }
-}
-
-function isReservedKey(key: string): boolean {
-  return key.toLowerCase().startsWith("aws:");
-}
-
-function reservedKey(): SimulatedEc2Error {
-  return new SimulatedEc2Error(
-    "InvalidParameterValue",
-    "Tag keys starting with 'aws:' are reserved for internal use",
-  );
-}
-
-function missingParameter(name: string): SimulatedEc2Error {
-  return new SimulatedEc2Error(
-    "MissingParameter",
-    `The request must contain the parameter ${name}`,
-  );
-}
-
-function malformedInstanceId(id: string): SimulatedEc2Error {
-  return new SimulatedEc2Error(
-    "InvalidInstanceID.Malformed",
-    `Invalid id: "${id}"`,
-  );
-}
-
-/** CreateTags and DeleteTags take any resource id and call a bad one `InvalidID`. */
-function invalidResourceId(id: string): SimulatedEc2Error {
-  return new SimulatedEc2Error("InvalidID", `The ID '${id}' is not valid`);
-}
-
-function instancesNotFound(ids: readonly string[]): SimulatedEc2Error {
-  return new SimulatedEc2Error(
-    "InvalidInstanceID.NotFound",
-    ids.length === 1
-      ? `The instance ID '${ids[0]}' does not exist`
-      : `The instance IDs '${ids.join(", ")}' do not exist`,
-  );
-}
-
-function incorrectState(id: string, verb: string): SimulatedEc2Error {
-  return new SimulatedEc2Error(
-    "IncorrectInstanceState",
-    `The instance '${id}' is not in a state from which it can be ${verb}.`,
-  );
-}
-
-function stateCode(state: InstanceStateName): number {
-  return INSTANCE_STATES.indexOf(state) * 16;
-}
-
-function optional(value: string | null | undefined): string[] {
-  return value === null || value === undefined ? [] : [value];
-}
-
-function visiblePublicIp(record: InstanceRecord): string | null {
-  return record.state === "running" ? record.publicIpAddress : null;
-}
-
-/** @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html#vpc-dns-hostnames */
-function publicDnsName(region: string, ip: string): string {
-  const host = `ec2-${ip.replaceAll(".", "-")}`;
-  return region === "us-east-1"
-    ? `${host}.compute-1.amazonaws.com`
-    : `${host}.${region}.compute.${partitionSuffix(region)}`;
-}
-
-function privateDnsName(region: string, ip: string): string {
-  const host = `ip-${ip.replaceAll(".", "-")}`;
-  return region === "us-east-1" ? `${host}.ec2.internal` : `${host}.${region}.compute.internal`;
-}
-
-/** ISO 8601 to the second with `.000Z`, as EC2 writes `launchTime`. */
-function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString();
-}
-
-/** EC2's `reason` text, e.g. `User initiated (2016-02-16 18:04:09 GMT)`. */
-function userInitiated(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `User initiated (${iso.slice(0, 10)} ${iso.slice(11, 19)} GMT)`;
 }

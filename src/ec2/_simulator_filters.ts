@@ -1,0 +1,88 @@
+/**
+ * DescribeInstances filters: which fields each filter name compares, and
+ * EC2's wildcard matching.
+ *
+ * @module
+ */
+
+import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
+import { missingParameter, SimulatedEc2Error } from "./_simulator_errors.ts";
+import { type InstanceRecord, visiblePublicIp } from "./_simulator_instance.ts";
+import { listParam, type Params, structParam } from "./_simulator_request.ts";
+
+/** Whether an instance passes one filter. */
+export type InstanceFilter = (record: InstanceRecord) => boolean;
+
+/** What each supported DescribeInstances filter compares against. */
+const FILTER_FIELDS = new Map<string, (record: InstanceRecord) => string[]>([
+  ["instance-id", (r) => [r.id]],
+  ["instance-state-name", (r) => [r.state]],
+  ["instance-state-code", (r) => [String(stateCode(r.state))]],
+  ["instance-type", (r) => [r.type]],
+  ["availability-zone", (r) => [r.availabilityZone]],
+  ["image-id", (r) => [r.imageId]],
+  ["reservation-id", (r) => [r.reservationId]],
+  ["private-ip-address", (r) => [r.privateIpAddress]],
+  ["ip-address", (r) => optional(visiblePublicIp(r))],
+  ["subnet-id", (r) => [r.subnetId]],
+  ["vpc-id", (r) => [r.vpcId]],
+  ["tag-key", (r) => [...r.tags.keys()]],
+  ["tag-value", (r) => [...r.tags.values()]],
+]);
+
+/**
+ * `Filter.N.Name` / `Filter.N.Value.M`: values of one filter are ORed,
+ * filters are ANDed, `*` and `?` are wildcards and `\` escapes them.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html
+ */
+export function parseFilters(params: Params): InstanceFilter[] {
+  return structParam(params, "Filter").map((filter) => {
+    const name = filter.Name;
+    if (name === undefined) throw missingParameter("Filter.N.Name");
+    const field = name.startsWith("tag:")
+      ? (r: InstanceRecord) => optional(r.tags.get(name.slice(4)))
+      : FILTER_FIELDS.get(name);
+    if (field === undefined) {
+      throw new SimulatedEc2Error(
+        "InvalidParameterValue",
+        `The filter '${name}' is invalid`,
+      );
+    }
+    const patterns = listParam(filter, "Value").map(wildcardPattern);
+    if (patterns.length === 0) {
+      throw new SimulatedEc2Error(
+        "InvalidParameterValue",
+        `The filter '${name}' requires at least one value`,
+      );
+    }
+    return (record) => field(record).some((value) => patterns.some((p) => p.test(value)));
+  });
+}
+
+function wildcardPattern(value: string): RegExp {
+  let source = "";
+  let escaped = false;
+  for (const char of value) {
+    if (escaped) {
+      source += escapeRegExp(char);
+      escaped = false;
+    } else if (char === "\\") escaped = true;
+    else if (char === "*") source += ".*";
+    else if (char === "?") source += ".";
+    else source += escapeRegExp(char);
+  }
+  if (escaped) source += "\\\\";
+  return new RegExp(`^${source}$`, "su");
+}
+
+function escapeRegExp(char: string): string {
+  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
+}
+
+function stateCode(state: InstanceStateName): number {
+  return INSTANCE_STATES.indexOf(state) * 16;
+}
+
+function optional(value: string | null | undefined): string[] {
+  return value === null || value === undefined ? [] : [value];
+}
