@@ -5,20 +5,14 @@
  *   deno run --allow-run=deno,/usr/bin/chromium --allow-net=127.0.0.1 --allow-env \
  *     --allow-read=.,/usr/bin/chromium --allow-write=/tmp,docs --allow-sys=homedir docs/screenshots.ts
  */
-import { CHROMIUM, CHROMIUM_FLAGS } from "../tests/_chromium.ts";
+import { launchChromium } from "../tests/_chromium.ts";
 import { startServer } from "../tests/_server.ts";
 
 const KEY = "screenshot-key-0123456789";
 
-Deno.env.set("__IS_WSL_TEST__", "1");
-const { chromium } = await import("playwright-core");
 const server = await startServer({ API_KEY: KEY, DEMO: "true" });
-const profile = await Deno.makeTempDir({ prefix: "workwork-chromium-" });
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [...CHROMIUM_FLAGS],
-});
+const browser = await launchChromium();
+const { context } = browser;
 try {
   const page = context.pages()[0] ?? await context.newPage();
   await page.goto(`${server.base}/`);
@@ -36,7 +30,6 @@ try {
   await page.setViewportSize({ width: 360, height: 740 });
   await page.screenshot({ path: "docs/dashboard-phone.png" });
 } finally {
-  await context.close();
+  await browser.close();
   await server.stop();
-  await Deno.remove(profile, { recursive: true });
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { BrowserContext } from "playwright-core";
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -16,3 +17,34 @@ export const CHROMIUM_FLAGS: readonly string[] = [
   "--disable-background-networking",
   "--disable-component-update",
 ];
+
+/** A fresh headless Chromium with its own throw-away profile. */
+export interface Browser {
+  context: BrowserContext;
+  /** Closes the browser and deletes its profile. */
+  close(): Promise<void>;
+}
+
+/** Launches Chromium through playwright-core, in a new temporary profile. */
+export async function launchChromium(
+  options: { viewport?: { width: number; height: number } } = {},
+): Promise<Browser> {
+  // playwright-core probes /proc/sys/fs/binfmt_misc (is it WSL?) when it loads, which Deno
+  // allows only with every permission; this switch of its bundled is-wsl defers the probe.
+  Deno.env.set("__IS_WSL_TEST__", "1");
+  const { chromium } = await import("playwright-core");
+  const profile = await Deno.makeTempDir({ prefix: "workwork-chromium-" });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_FLAGS],
+    viewport: options.viewport,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await Deno.remove(profile, { recursive: true });
+    },
+  };
+}

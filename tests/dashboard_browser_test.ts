@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
-import { CHROMIUM, CHROMIUM_FLAGS } from "./_chromium.ts";
+import { CHROMIUM, launchChromium } from "./_chromium.ts";
 import { mayStartServer, startServer } from "./_server.ts";
 
 const KEY = "browser-test-key-0123456789";
@@ -40,18 +40,9 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    // playwright-core probes /proc/sys/fs/binfmt_misc (is it WSL?) when it loads, which Deno
-    // allows only with every permission; this switch of its bundled is-wsl defers the probe.
-    Deno.env.set("__IS_WSL_TEST__", "1");
-    const { chromium } = await import("playwright-core");
     const server = await startServer({ API_KEY: KEY, DEMO: "true" });
-    const profile = await Deno.makeTempDir({ prefix: "workwork-chromium-" });
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_FLAGS],
-      viewport: { width: 360, height: 780 },
-    });
+    const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
+    const { context } = browser;
     try {
       const page = context.pages()[0] ?? await context.newPage();
       const problems: string[] = [];
@@ -158,9 +149,8 @@ Deno.test({
       assertEquals((await context.cookies()).filter(({ name }) => name === "api_key"), []);
       assertEquals(problems, []);
     } finally {
-      await context.close();
+      await browser.close();
       await server.stop();
-      await Deno.remove(profile, { recursive: true });
     }
     for (const line of server.lines) assertEquals(line.includes(KEY), false, line);
     assert(server.lines.some((line) => /^POST \/session 303 /.test(line)), server.lines.join("\n"));
