@@ -8,7 +8,7 @@
  * Needs the permissions tests/_workerd.ts lists, which `deno task test`
  * grants; skipped without them.
  */
-import { assert, assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Request as MfRequest } from "miniflare";
 import type { Readable } from "node:stream";
 import denoConfig from "../deno.json" with { type: "json" };
@@ -17,6 +17,7 @@ import {
   API_KEY,
   AWS_SECRET,
   errorOf,
+  OLD_STYLE_ID,
   OTHER_REGION,
   OTHER_REGION_ID,
   REGION,
@@ -51,6 +52,8 @@ interface SimpleInit {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** Miniflare follows redirects unless told not to. */
+  redirect?: "manual";
 }
 
 async function workerdGranted(): Promise<boolean> {
@@ -85,17 +88,20 @@ async function buildBundle(dir: string): Promise<string> {
   return await Deno.readTextFile(output);
 }
 
-/** The bundle running in one workerd as four workers, each with its own bindings. */
+/** The bundle running in one workerd as five workers, each with its own bindings. */
 interface Workers {
   /** Sends requests to the worker `name`; answers come back as web-standard Responses. */
   client(name: string): { fetch(url: string, init?: SimpleInit): Promise<Response> };
+  /** Fires the worker's `scheduled` handler, as a cron trigger of wrangler.toml would. */
+  scheduled(name: string, cron: string): Promise<string>;
   dispose(): Promise<void>;
 }
 
 /**
  * Starts workerd with `script` as the workers `aws` (key and credentials),
- * `no-credentials`, `no-key` and `demo`; their outbound requests go to
- * `simulator`, their stdout and stderr to `log`.
+ * `no-credentials`, `no-key`, `demo` and `sweep` (credentials, SWEEP_REGIONS
+ * and MAX_RUNTIME); their outbound requests go to `simulator`, their stdout
+ * and stderr to `log`.
  */
 async function startWorkers(
   script: string,
@@ -141,6 +147,14 @@ async function startWorkers(
       worker("no-credentials", { API_KEY }),
       worker("no-key", { AWS_ACCESS_KEY_ID: ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: AWS_SECRET }),
       worker("demo", { API_KEY, DEMO: "true" }),
+      worker("sweep", {
+        API_KEY,
+        AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+        AWS_ENDPOINT_URL_EC2: UNUSED_ENDPOINT,
+        SWEEP_REGIONS: REGION,
+        MAX_RUNTIME: "1h",
+      }),
     ],
   });
   await mf.ready;
@@ -155,6 +169,13 @@ async function startWorkers(
         });
       },
     }),
+    async scheduled(name, cron) {
+      // Miniflare's typing of the worker's Fetcher lost scheduled(); workerd has it.
+      const worker = await mf.getWorker(name) as unknown as {
+        scheduled(options: { cron: string }): Promise<{ outcome: string }>;
+      };
+      return (await worker.scheduled({ cron })).outcome;
+    },
     dispose: () => mf.dispose(),
   };
 }
@@ -345,6 +366,55 @@ Deno.test({
         assertEquals([after.state, after.tags.start_time], ["stopping", ""]);
         assertEquals(simulator.calls.length, calls, "the demo must not send anything out");
       });
+
+      await t.step("the dashboard signs in and lists the demo's instances", async () => {
+        const demo = client("demo");
+        const origin = `https://demo.${DOMAIN}`;
+        const form = await demo.fetch(`${BASE}/`);
+        assertEquals(form.status, 200);
+        assertMatch(form.headers.get("content-security-policy") ?? "", /default-src 'none'/);
+        assertMatch(await form.text(), /<form method="post" action="\/session">/);
+        const signIn = await demo.fetch(`${BASE}/session`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin },
+          body: new URLSearchParams({ api_key: API_KEY }).toString(),
+          redirect: "manual",
+        });
+        assertEquals(signIn.status, 303);
+        const cookie = signIn.headers.get("set-cookie") ?? "";
+        assertMatch(cookie, /^api_key=.*; HttpOnly; Secure; SameSite=Strict$/);
+        const page = await demo.fetch(`${BASE}/`, { headers: { cookie: cookie.split(";")[0] } });
+        assertEquals(page.status, 200);
+        const html = await page.text();
+        for (const { tags } of demoInstances()) assertStringIncludes(html, tags?.Name ?? "?");
+        assertEquals(html.includes(API_KEY), false, "the key reached the page");
+      });
+
+      await t.step("the OpenAPI document and /docs are served", async () => {
+        const document = await aws.fetch(`${BASE}/openapi.json`);
+        assertEquals(document.status, 200);
+        assertEquals((await document.json()).openapi, "3.1.0");
+        const docs = await aws.fetch(`${BASE}/docs`);
+        assertEquals(docs.status, 200);
+        assertMatch(await docs.text(), /\/instance\/\{region\}/);
+      });
+
+      await t.step(
+        "the cron trigger runs the auto-stop sweep through the worker's fetch",
+        async () => {
+          // The seed running since 2016 is past MAX_RUNTIME=1h; the one started above is not.
+          assertEquals(simulator.instance(REGION, OLD_STYLE_ID)!.state, "running");
+          assertEquals(await workers!.scheduled("sweep", "*/5 * * * *"), "ok");
+          const swept = simulator.instance(REGION, OLD_STYLE_ID)!;
+          assertEquals([swept.state, swept.tags.start_time], ["stopping", ""]);
+          assertEquals(simulator.instance(REGION, STOPPED_ID)!.state, "pending");
+          assertEquals(simulator.calls.slice(-3).map(({ action }) => action), [
+            "DescribeInstances",
+            "StopInstances",
+            "CreateTags",
+          ]);
+        },
+      );
     } finally {
       await workers?.dispose();
       await Deno.remove(dir, { recursive: true });
