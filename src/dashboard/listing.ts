@@ -37,15 +37,19 @@ export function visibleRegions(settings: RegionSettings, scope: KeyScope): strin
 /** Where the listing comes from. */
 export interface ListingSource {
   ec2: Ec2Client | null;
-  config: { timeoutMs: number };
   now: () => Date;
 }
 
-/** The instances of `region` that `scope` may see, by name; or why there are none to show. */
+/**
+ * The instances of `region` that `scope` may see, by name; or why there are
+ * none to show. `signal` is the request's deadline; without one the EC2
+ * client sets its own.
+ */
 export async function regionListing(
   source: ListingSource,
   region: string,
   scope: KeyScope,
+  signal?: AbortSignal,
 ): Promise<RegionListing> {
   const denial = scopeDenial(scope, { action: "read", region });
   if (denial) return { region, instances: [], error: denial };
@@ -53,7 +57,6 @@ export async function regionListing(
     return { region, instances: [], error: "AWS credentials are not configured on the server" };
   }
   try {
-    const signal = AbortSignal.timeout(source.config.timeoutMs);
     const instances = await listInstances(source.ec2, region, {}, { signal });
     const at = source.now();
     return {

@@ -38,7 +38,7 @@ const FORM_TYPE_PATTERN = /^(?:application\/x-www-form-urlencoded|multipart\/for
 
 /** What the dashboard needs from the app. */
 export interface DashboardDeps {
-  config: RegionSettings & { timeoutMs: number };
+  config: RegionSettings;
   keys: readonly ApiKeyEntry[];
   ec2: Ec2Client | null;
   now: () => Date;
@@ -56,9 +56,12 @@ export interface SessionInfo {
   regions: string[];
 }
 
+/** The app's variables the dashboard reads: the key, and the request's deadline. */
+type DashboardEnv = { Variables: AuthVariables & { deadline?: AbortSignal } };
+
 /** The dashboard's routes, to mount at `/`. */
-export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
+export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
+  const app = new Hono<DashboardEnv>();
   const { limiter } = deps;
   const auth = limitFailures(limiter, apiKeyAuth(deps.keys));
 
@@ -92,7 +95,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<{ Variables: AuthVari
     }
     const info = sessionInfo(deps.config, entry);
     const regions = await Promise.all(
-      info.regions.map((region) => regionListing(deps, region, entry.scope)),
+      info.regions.map((region) => regionListing(deps, region, entry.scope, c.get("deadline"))),
     );
     return c.html(dashboardPage({ nonce, session: info, regions }));
   });
