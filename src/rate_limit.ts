@@ -92,6 +92,8 @@ export class FailureLimiter {
 
   /** Seconds until `address` may try again, or 0 when it may try now. */
   retryAfter(address: string): number {
+    // Nobody has failed lately, which is nearly always: no address to parse.
+    if (this.#addresses.size === 0) return 0;
     const allowance = this.#current(limiterKey(address));
     if (!allowance || allowance.left >= 1) return 0;
     return Math.max(1, Math.ceil(((1 - allowance.left) * this.#refillMs) / 1000));
