@@ -9,13 +9,20 @@ import type { BrowserContext } from "playwright-core";
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
 
-/** Headless, no sandbox (CI runs as root), nothing fetched in the background. */
+/**
+ * Headless, no sandbox (CI runs as root), nothing fetched in the background:
+ * the build machines' network is closed, and Chromium would otherwise try
+ * Google's hosts at every start.
+ */
 export const CHROMIUM_FLAGS: readonly string[] = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
   "--disable-background-networking",
   "--disable-component-update",
+  "--disable-sync",
 ];
 
 /** A fresh headless Chromium with its own throw-away profile. */
