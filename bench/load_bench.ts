@@ -12,9 +12,8 @@
  *
  * @module
  */
-import denoConfig from "../deno.json" with { type: "json" };
+import { startServer } from "../tests/_server.ts";
 
-const INHERITED_ENV = ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"];
 const RUNNING_IDS = ["i-0a1b2c3d4e5f60718", "i-0c3d4e5f607182930"];
 const REGION = "us-west-2";
 
@@ -40,57 +39,6 @@ function option(name: string, fallback: number): number {
     throw new RangeError(`--${name} must be a whole number >= 1`);
   }
   return value;
-}
-
-/** Starts the start task's command on a free loopback port; resolves once it listens. */
-async function startServer(apiKey: string) {
-  const [command, ...args] = denoConfig.tasks.start.command.split(" ");
-  const inherited = Object.fromEntries(
-    INHERITED_ENV.map((name) => [name, Deno.env.get(name)])
-      .filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  const child = new Deno.Command(command, {
-    args,
-    clearEnv: true,
-    env: { ...inherited, NO_COLOR: "1", API_KEY: apiKey, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0" },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let banner = "";
-  const deadline = Date.now() + 60_000;
-  while (!/Serving on (http:\/\/\S+?)\. Try:/.test(banner)) {
-    const { value, done } = await reader.read();
-    if (done || Date.now() > deadline) {
-      throw new Error(
-        `The server did not start:\n${banner}\n${await new Response(child.stderr).text()}`,
-      );
-    }
-    banner += value;
-  }
-  const base = banner.match(/Serving on (http:\/\/\S+?)\. Try:/)![1];
-  let lines = 0;
-  // Drain the request and audit log, so the server never blocks on a full pipe.
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      lines += value.split("\n").length - 1;
-    }
-  })();
-  const stderr = new Response(child.stderr).text();
-  return {
-    base,
-    get lines() {
-      return lines;
-    },
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
-      await stderr;
-    },
-  };
 }
 
 async function run(
@@ -142,7 +90,7 @@ const clients = option("clients", 32);
 const seconds = option("seconds", 4);
 const max = option("max", 20_000);
 const apiKey = crypto.randomUUID();
-const server = await startServer(apiKey);
+const server = await startServer({ API_KEY: apiKey });
 const results: PhaseResult[] = [];
 try {
   const keyed = { "x-api-key": apiKey };
@@ -196,5 +144,5 @@ const errors = results.reduce((sum, { errors }) => sum + errors, 0);
 for (const result of results.filter(({ firstError }) => firstError)) {
   console.log(`${result.name}: first error ${result.firstError}`);
 }
-console.log(`\n${errors} errors; the server wrote ${server.lines} log and audit lines.`);
+console.log(`\n${errors} errors; the server wrote ${server.lines.length} log and audit lines.`);
 if (errors > 0) Deno.exit(1);
