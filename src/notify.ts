@@ -36,8 +36,11 @@ export interface Notifier {
    * Undefined when no webhook is set: nothing is sent.
    */
   notify(event: StateChangeEvent): Promise<void> | undefined;
-  /** Resolves once every notification sent so far has settled. */
-  settled(): Promise<void>;
+  /**
+   * Resolves once every notification sent so far has settled; undefined when
+   * none is pending.
+   */
+  settled(): Promise<void> | undefined;
 }
 
 /** Options of {@linkcode createNotifier}. */
@@ -83,8 +86,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       sending.finally(() => pending.delete(sending));
       return sending;
     },
-    async settled() {
-      await Promise.all(pending);
+    settled() {
+      if (pending.size === 0) return undefined;
+      return Promise.all(pending).then(() => {});
     },
   };
 }
