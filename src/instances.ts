@@ -7,6 +7,7 @@
 import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
 import { Ec2Error } from "./ec2/errors.ts";
 import type { Instance } from "./ec2/types.ts";
+import { parseIsoTime } from "./iso_time.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
 export const ACTIONS = ["start", "stop", "reboot"] as const;
@@ -19,7 +20,6 @@ export const START_TIME_TAG = "start_time";
 /** Matches an EC2 instance id: `i-` and 8 or 17 lowercase hex digits. */
 const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** The original's naive UTC form, `2016-02-16T18:04:09.006739`, fraction optional. */
-const NAIVE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?$/;
 
 /** What a client reads about one instance. The first five keys are the original's. */
 export interface InstanceView {
@@ -241,9 +241,5 @@ function uptimeSeconds(instance: Instance, now: Date): number | null {
  * `Z`, or the original's naive UTC without a zone. Null for `""` or garbage.
  */
 export function parseStartTime(value: string | undefined): number | null {
-  if (!value) return null;
-  // The original wrote datetime.utcnow().isoformat(): UTC, no zone, microseconds.
-  const text = NAIVE_TIME_PATTERN.test(value) ? value.replace(/(\.\d{3})\d*$/, "$1") + "Z" : value;
-  const time = Date.parse(text);
-  return Number.isNaN(time) ? null : time;
+  return value ? parseIsoTime(value) : null;
 }

@@ -87,21 +87,71 @@ export function parseSchedule(text: string): Schedule {
   return { days: daysOf(dayText), opens, closes, timeZone, autostart };
 }
 
-/** Whether `at` falls inside the schedule's window. */
+/**
+ * Whether `at` falls inside the schedule's window. Decided on real instants,
+ * not clock readings: when the clocks go back, the repeated hour shows the
+ * same clock times twice, and a window opens and closes once, at the first
+ * of them. A time the clocks skip forward over opens or closes the window at
+ * the moment they jump.
+ */
 export function isInsideWindow(schedule: Schedule, at: Date): boolean {
-  const { day, minute } = localTime(at, schedule.timeZone);
-  const { days, opens, closes } = schedule;
-  if (opens < closes) return days.has(day) && minute >= opens && minute < closes;
-  // Overnight: the evening of an open day, or the early hours after one.
-  return (days.has(day) && minute >= opens) || (days.has((day + 6) % 7) && minute < closes);
+  const { days, opens, closes, timeZone } = schedule;
+  const time = at.getTime();
+  const today = localDate(time, timeZone);
+  // A window lasts under a day, so only one opened today or yesterday can hold `at`.
+  for (const back of [0, 1]) {
+    const day = Date.UTC(today.year, today.month - 1, today.day - back);
+    if (!days.has(new Date(day).getUTCDay())) continue;
+    const open = instantOf(day + opens * 60_000, timeZone);
+    const closeDay = closes > opens ? day : day + MINUTES_PER_DAY * 60_000;
+    const close = instantOf(closeDay + closes * 60_000, timeZone);
+    if (open <= time && time < close) return true;
+  }
+  return false;
 }
 
-/** The weekday (0 = Sunday) and minute of the day at `at` in `timeZone`. */
-export function localTime(at: Date, timeZone: string): { day: number; minute: number } {
-  const parts = formatter(timeZone).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  const day = DAY_NAMES.indexOf(part("weekday").toLowerCase() as typeof DAY_NAMES[number]);
-  return { day, minute: Number(part("hour")) * 60 + Number(part("minute")) };
+/** The local calendar date at `time` in `timeZone`. */
+function localDate(time: number, timeZone: string): { year: number; month: number; day: number } {
+  const wall = new Date(time + offsetAt(time, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+}
+
+/**
+ * The first instant whose local time in `timeZone` is `wall` (a local time
+ * written as if it were UTC); when the clocks skip over `wall`, the instant
+ * they jump.
+ */
+function instantOf(wall: number, timeZone: string): number {
+  // The offsets a day before and after cover any change near `wall`.
+  const before = offsetAt(wall - 86_400_000, timeZone);
+  const after = offsetAt(wall + 86_400_000, timeZone);
+  const matches = [wall - before, wall - after]
+    .filter((time) => time + offsetAt(time, timeZone) === wall);
+  if (matches.length > 0) return Math.min(...matches);
+  // Skipped: find the jump between the two offsets, to the minute.
+  let low = wall - before - Math.abs(after - before);
+  let high = wall - before;
+  while (high - low > 60_000) {
+    const middle = low + Math.floor((high - low) / 120_000) * 60_000;
+    if (offsetAt(middle, timeZone) === before) low = middle;
+    else high = middle;
+  }
+  return high;
+}
+
+/** How far `timeZone`'s clocks are ahead of UTC at `time`, in ms. */
+function offsetAt(time: number, timeZone: string): number {
+  const parts = formatter(timeZone).formatToParts(new Date(time));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return wall - Math.floor(time / 1000) * 1000;
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -111,9 +161,12 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   if (!format) {
     format = new Intl.DateTimeFormat("en-US", {
       timeZone,
-      weekday: "short",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
       hour: "2-digit",
       minute: "2-digit",
+      second: "2-digit",
       hourCycle: "h23",
     });
     formatters.set(timeZone, format);

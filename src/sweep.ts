@@ -18,6 +18,7 @@ import {
   StartTimeNotWrittenError,
 } from "./instances.ts";
 import type { Notifier } from "./notify.ts";
+import { parseIsoTime } from "./iso_time.ts";
 import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
 
 /** Leave the instance alone until this ISO 8601 time. */
@@ -141,13 +142,13 @@ export async function runSweep(
         instance_id: instance.id,
         name: instance.tags.Name ?? null,
         ...plan,
-        outcome: dryRun ? "would" : changes < MAX_SWEEP_ACTIONS ? "done" : "deferred",
+        // A dry run reports what a sweep would do, the cap included.
+        outcome: changes >= MAX_SWEEP_ACTIONS ? "deferred" : dryRun ? "would" : "done",
       };
       report.actions.push(action);
-      if (action.outcome === "done") {
-        changes++;
-        await act(ec2, action, options);
-      }
+      if (action.outcome === "deferred") continue;
+      changes++;
+      if (!dryRun) await act(ec2, action, options);
     }
   }
   return report;
@@ -184,9 +185,9 @@ export function planFor(instance: Instance, now: Date, defaultMaxRuntimeMs: numb
   const tags = instance.tags;
   const hold = tags[HOLD_UNTIL_TAG];
   if (hold) {
-    const until = Date.parse(hold);
+    const until = parseIsoTime(hold);
     // A hold that cannot be read is still someone's wish to be left alone.
-    if (Number.isNaN(until)) {
+    if (until === null) {
       return {
         problem: `${HOLD_UNTIL_TAG} "${hold}" is not an ISO 8601 time: the instance is left alone`,
       };

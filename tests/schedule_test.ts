@@ -92,3 +92,28 @@ Deno.test("a malformed schedule is refused with what is wrong", () => {
     assertThrows(() => parseSchedule(text), SyntaxError, message);
   }
 });
+
+Deno.test("in the repeated hour of an autumn change a window opens and closes once", () => {
+  // Berlin, 2026-10-25: 03:00 CEST goes back to 02:00 CET, so 02:00-03:00 shows twice.
+  // Opened at 02:15 CEST (00:15Z); at 01:05Z the clock reads 02:05 again: still inside.
+  assertEquals(inside("daily 02:15-10:00 Europe/Berlin", "2026-10-25T01:05:00Z"), true);
+  assertEquals(inside("daily 02:15-10:00 Europe/Berlin", "2026-10-25T00:05:00Z"), false);
+  // Closed at the first 02:30 (00:30Z); the second 02:05 (01:05Z) does not open it again.
+  assertEquals(inside("daily 00:00-02:30 Europe/Berlin", "2026-10-25T00:05:00Z"), true);
+  assertEquals(inside("daily 00:00-02:30 Europe/Berlin", "2026-10-25T01:05:00Z"), false);
+  assertEquals(inside("Sat 22:00-02:30 Europe/Berlin", "2026-10-25T01:05:00Z"), false);
+  // New York, 2026-11-01: 02:00 EDT goes back to 01:00 EST.
+  assertEquals(inside("daily 01:30-08:00 America/New_York", "2026-11-01T06:10:00Z"), true);
+  // Lord Howe moves half an hour: 02:00 LHDT (+11) back to 01:30 LHST (+10:30), 2026-04-05.
+  assertEquals(inside("daily 01:45-08:00 Australia/Lord_Howe", "2026-04-04T15:05:00Z"), true);
+});
+
+Deno.test("a window opening in the skipped hour of a spring change opens as the clocks jump", () => {
+  // Berlin, 2026-03-29: 02:00 CET jumps to 03:00 CEST at 01:00Z; 02:30 never shows.
+  assertEquals(inside("daily 02:30-10:00 Europe/Berlin", "2026-03-29T00:59:00Z"), false);
+  assertEquals(inside("daily 02:30-10:00 Europe/Berlin", "2026-03-29T01:00:00Z"), true);
+  // Offsets that are not whole hours.
+  assertEquals(inside("daily 09:00-17:00 Asia/Kolkata", "2026-11-26T03:30:00Z"), true);
+  assertEquals(inside("daily 09:00-17:00 Asia/Kolkata", "2026-11-26T03:29:00Z"), false);
+  assertEquals(inside("daily 09:00-17:00 Pacific/Chatham", "2026-11-25T19:15:00Z"), true);
+});

@@ -183,14 +183,34 @@ Deno.test("one sweep changes at most MAX_SWEEP_ACTIONS instances and defers the 
   );
 });
 
+Deno.test("a dry run reports the cap as the sweep would meet it", async () => {
+  const instances = Array.from(
+    { length: MAX_SWEEP_ACTIONS + 2 },
+    (_, i) => box(`i-0bbbbbbbbbbbbbbb${i}`, { start_time: "2026-11-26T00:00:00.000Z" }),
+  );
+  const { report, simulator } = await sweepAt("2026-11-26T12:00:00Z", instances, {
+    maxRuntimeMs: 3_600_000,
+    query: "?dry_run=true",
+  });
+  assertEquals(report!.actions.map(({ outcome }) => outcome), [
+    ...Array(MAX_SWEEP_ACTIONS).fill("would"),
+    "deferred",
+    "deferred",
+  ]);
+  assertEquals(simulator.calls.filter(({ action }) => action !== "DescribeInstances"), []);
+});
+
 Deno.test("a malformed sweep tag is reported and the instance left alone", async () => {
   const { report, state } = await sweepAt("2026-11-26T12:00:00Z", [
     box(A, { "workwork:max_runtime": "four hours", start_time: "2026-11-26T00:00:00.000Z" }),
     box(B, { "workwork:schedule": "weekdays 9-5" }),
+    // Date.parse would read "Dec 1" as 2001-12-01, a hold long past.
+    box(C, { "workwork:hold_until": "Dec 1", start_time: "2026-11-26T00:00:00.000Z" }),
   ], { maxRuntimeMs: 3_600_000 });
   assertEquals(report!.actions, []);
-  assertEquals(report!.problems.map(({ instance_id }) => instance_id), [A, B]);
+  assertEquals(report!.problems.map(({ instance_id }) => instance_id), [A, B, C]);
   assertEquals(state(A)?.state, "running");
+  assertEquals(state(C)?.state, "running");
 });
 
 Deno.test("a key limited to some instances sweeps only those", async () => {
