@@ -151,7 +151,7 @@ export class Ec2Client {
    */
   observed(observer: CallObserver): Ec2Client {
     const copy = new Ec2Client(this.#options);
-    // Shared, so the signing keys and CryptoKeys it caches are reused.
+    // Shared, so the signing keys and body hashes it keeps are reused.
     copy.#signer = this.#signer;
     copy.#observer = observer;
     return copy;
