@@ -164,12 +164,14 @@ Deno.test("a region that cannot be listed is reported and the others are still s
   assertEquals(report.actions.map(({ instance_id }) => instance_id), [A]);
 });
 
+/** Two more instances past a 1 h MAX_RUNTIME at 12:00 than one sweep may change. */
+const PAST_THE_CAP = Array.from(
+  { length: MAX_SWEEP_ACTIONS + 2 },
+  (_, i) => box(`i-0bbbbbbbbbbbbbbb${i}`, { start_time: "2026-11-26T00:00:00.000Z" }),
+);
+
 Deno.test("one sweep changes at most MAX_SWEEP_ACTIONS instances and defers the rest", async () => {
-  const instances = Array.from(
-    { length: MAX_SWEEP_ACTIONS + 2 },
-    (_, i) => box(`i-0bbbbbbbbbbbbbbb${i}`, { start_time: "2026-11-26T00:00:00.000Z" }),
-  );
-  const { report, simulator } = await sweepAt("2026-11-26T12:00:00Z", instances, {
+  const { report, simulator } = await sweepAt("2026-11-26T12:00:00Z", PAST_THE_CAP, {
     maxRuntimeMs: 3_600_000,
   });
   assertEquals(
@@ -184,11 +186,7 @@ Deno.test("one sweep changes at most MAX_SWEEP_ACTIONS instances and defers the 
 });
 
 Deno.test("a dry run reports the cap as the sweep would meet it", async () => {
-  const instances = Array.from(
-    { length: MAX_SWEEP_ACTIONS + 2 },
-    (_, i) => box(`i-0bbbbbbbbbbbbbbb${i}`, { start_time: "2026-11-26T00:00:00.000Z" }),
-  );
-  const { report, simulator } = await sweepAt("2026-11-26T12:00:00Z", instances, {
+  const { report, simulator } = await sweepAt("2026-11-26T12:00:00Z", PAST_THE_CAP, {
     maxRuntimeMs: 3_600_000,
     query: "?dry_run=true",
   });
