@@ -1,6 +1,14 @@
 import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
 import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
-import { readDescribeInstances, readError, readReturn, readStateChanges } from "../src/ec2/xml.ts";
+import {
+  readDescribeInstances,
+  readError,
+  readReturn,
+  readStateChanges,
+  textWithoutUnreadElements,
+  withoutUnreadElements,
+} from "../src/ec2/xml.ts";
+import { describeInstancesXml } from "../bench/_fixtures.ts";
 import {
   DESCRIBE_EMPTY,
   DESCRIBE_ONE_RUNNING,
@@ -140,10 +148,9 @@ Deno.test("numeric character references and the XML five are decoded; HTML names
   );
 });
 
-Deno.test("DescribeInstances reads the instance's own fields, never those of its subtrees", () => {
-  // A real item's network interface, state reason and block devices repeat
-  // names the reader looks for; only the instance's own may count.
-  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+// A real item's network interface, state reason and block devices repeat
+// names the reader looks for; only the instance's own may count.
+const WITH_SUBTREES = `<?xml version="1.0" encoding="UTF-8"?>
 <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
     <requestId>rid-subtrees</requestId>
     <reservationSet>
@@ -177,7 +184,9 @@ Deno.test("DescribeInstances reads the instance's own fields, never those of its
         </item>
     </reservationSet>
 </DescribeInstancesResponse>`;
-  const { instances, requestId } = readDescribeInstances(xml);
+
+Deno.test("DescribeInstances reads the instance's own fields, never those of its subtrees", () => {
+  const { instances, requestId } = readDescribeInstances(WITH_SUBTREES);
   assertEquals(requestId, "rid-subtrees");
   assertEquals(instances, [{
     id: "i-0123456789abcdef0",
@@ -195,4 +204,55 @@ Deno.test("DescribeInstances reads the instance's own fields, never those of its
 Deno.test("an answer cut short inside a subtree the reader skips is refused as truncated", () => {
   const cut = DESCRIBE_ONE_RUNNING.slice(0, DESCRIBE_ONE_RUNNING.indexOf("</blockDeviceMapping>"));
   assertThrows(() => readDescribeInstances(cut), Ec2TransportError, "truncated");
+});
+
+/** `text` as a body arriving in pieces of `size` bytes, without a Content-Length. */
+function arriving(text: string, size: number): Response {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new Response(
+    new ReadableStream({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.slice(at, at += size));
+      },
+    }),
+  );
+}
+
+Deno.test("an answer cut as it arrives is cut exactly as when whole, wherever its pieces break", async () => {
+  // Multi-byte characters, an unread subtree holding read names, unread leaves, spaces.
+  const xml = WITH_SUBTREES.replace("<value>   </value>", "<value> café 😀 &amp; </value>");
+  const whole = withoutUnreadElements(xml);
+  for (const size of [1, 2, 3, 5, 8, 13, 21, 64, 377, xml.length]) {
+    assertEquals(await textWithoutUnreadElements(arriving(xml, size)), whole, `${size} bytes`);
+  }
+  assertEquals(readDescribeInstances(whole), readDescribeInstances(xml));
+  assertEquals(readDescribeInstances(whole).instances[0].tags.blank, " café 😀 & ");
+  // Three real-sized instances: every element a real answer has.
+  const real = describeInstancesXml(3);
+  for (const size of [1, 10, 99, 1000]) {
+    const text = await textWithoutUnreadElements(arriving(real, size));
+    assertEquals(text, withoutUnreadElements(real), `${size} bytes`);
+  }
+});
+
+Deno.test("a large answer is cut in pieces, small ones whole, to the same text", async () => {
+  // 60 real-sized instances, ~350 KB, in one piece: cut 64 KiB at a time.
+  const large = describeInstancesXml(60);
+  const cut = await textWithoutUnreadElements(new Response(large));
+  assertEquals(cut, withoutUnreadElements(large));
+  assertEquals(readDescribeInstances(cut), readDescribeInstances(large));
+  assertEquals(readDescribeInstances(cut).instances.length, 60);
+  const small = new Response(DESCRIBE_ONE_RUNNING, {
+    headers: { "content-length": String(new TextEncoder().encode(DESCRIBE_ONE_RUNNING).length) },
+  });
+  assertEquals(await textWithoutUnreadElements(small), withoutUnreadElements(DESCRIBE_ONE_RUNNING));
+  assertEquals(await textWithoutUnreadElements(new Response(null)), "");
+});
+
+Deno.test("an answer that ends inside a subtree the reader cuts is still refused as truncated", async () => {
+  const cut = DESCRIBE_ONE_RUNNING.slice(0, DESCRIBE_ONE_RUNNING.indexOf("</blockDeviceMapping>"));
+  const text = await textWithoutUnreadElements(arriving(cut, 100));
+  assertThrows(() => readDescribeInstances(text), Ec2TransportError, "truncated");
 });

@@ -11,6 +11,8 @@ import type { Instance, InstancePage, StateChange } from "./types.ts";
 
 type Node = Record<string, unknown>;
 
+const UTF8 = new TextDecoder();
+
 const PARSER = new XMLParser({
   ignoreAttributes: true,
   // The default builds each element's path as a string for callbacks none of ours read.
@@ -56,32 +58,30 @@ const READ_ELEMENTS = [
  * `name` inside them would otherwise be mistaken for the instance's own.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
  */
-const UNREAD_SUBTREES = new RegExp(
-  `<(${
-    [
-      "networkInterfaceSet",
-      "blockDeviceMapping",
-      "groupSet",
-      "productCodes",
-      "elasticGpuAssociationSet",
-      "elasticInferenceAcceleratorAssociationSet",
-      "licenseSet",
-      "iamInstanceProfile",
-      "stateReason",
-      "monitoring",
-      "metadataOptions",
-      "cpuOptions",
-      "capacityReservationSpecification",
-      "hibernationOptions",
-      "enclaveOptions",
-      "privateDnsNameOptions",
-      "maintenanceOptions",
-      "networkPerformanceOptions",
-      "operator",
-    ].join("|")
-  })>[^]*?</\\1>`,
-  "g",
-);
+const UNREAD_SUBTREE_NAMES = [
+  "networkInterfaceSet",
+  "blockDeviceMapping",
+  "groupSet",
+  "productCodes",
+  "elasticGpuAssociationSet",
+  "elasticInferenceAcceleratorAssociationSet",
+  "licenseSet",
+  "iamInstanceProfile",
+  "stateReason",
+  "monitoring",
+  "metadataOptions",
+  "cpuOptions",
+  "capacityReservationSpecification",
+  "hibernationOptions",
+  "enclaveOptions",
+  "privateDnsNameOptions",
+  "maintenanceOptions",
+  "networkPerformanceOptions",
+  "operator",
+].join("|");
+const UNREAD_SUBTREES = new RegExp(`<(${UNREAD_SUBTREE_NAMES})>[^]*?</\\1>`, "g");
+/** The start tag of an unread subtree; see {@linkcode textWithoutUnreadElements}. */
+const UNREAD_SUBTREE_START = new RegExp(`<(?:${UNREAD_SUBTREE_NAMES})>`);
 /** A leaf element (text only, no attributes) or an empty one that is not read. */
 const UNREAD_LEAVES = new RegExp(
   `<(?!(?:${READ_ELEMENTS.join("|")})[/>])([\\w.:-]+)(?:>[^<]*</\\1>|/>)`,
@@ -120,9 +120,13 @@ export interface StateChangeResult {
   changes: StateChange[];
 }
 
-/** Reads a DescribeInstances answer: every instance of every reservation. */
+/**
+ * Reads a DescribeInstances answer: every instance of every reservation. The
+ * text may be whole or cut by {@linkcode textWithoutUnreadElements}: the
+ * result is the same, cut text is read in a tenth of the time.
+ */
 export function readDescribeInstances(xml: string): InstancePage {
-  const root = parseRoot(xml, "DescribeInstancesResponse", withoutUnreadElements);
+  const root = parseRoot(xml, "DescribeInstancesResponse");
   const instances = items(root.reservationSet)
     .flatMap((reservation) => items(reservation.instancesSet))
     .map(readInstance);
@@ -219,11 +223,67 @@ export function withoutUnreadElements(xml: string): string {
   return xml.replace(UNREAD, "");
 }
 
-function parseRoot(
-  xml: string,
-  rootName: string,
-  prepare: (xml: string) => string = (xml) => xml,
-): Node {
+/**
+ * Bytes decoded and cut at a time. A string of up to 64 KiB is made in V8's
+ * young generation, whose memory is reused; decoding a 5.9 MB answer whole
+ * makes a string in the large-object space, whose fresh pages cost ~18 ms on
+ * Deno, besides the ~4 ms of the decoding itself.
+ */
+const CUT_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The text of an answer's body, less what {@linkcode withoutUnreadElements}
+ * cuts, decoded and cut piece by piece as the body arrives: the whole answer
+ * never exists as one string or one buffer, only what is kept.
+ *
+ * Each piece is cut together with what the piece before left unsettled, and
+ * is settled up to its last end tag, or, when an unread subtree is still open
+ * (every closed one is already cut), up to the last end tag before it. An
+ * unread leaf whose end tag has not arrived yet is always after the last end
+ * tag, since a complete one is already cut; and whitespace after a cut
+ * element still follows an end tag, as it did in the whole text.
+ *
+ * The result is `withoutUnreadElements` of the whole text, except where a
+ * cut element had no end tag before it in its parent: whitespace after it
+ * may then be kept. Whitespace between elements is never a value read.
+ */
+export async function textWithoutUnreadElements(response: Response): Promise<string> {
+  const length = response.headers.get("content-length");
+  if (length !== null && Number(length) <= CUT_CHUNK_BYTES) {
+    // Known to be small (an answer about one instance): read whole, with fewer promises.
+    return withoutUnreadElements(UTF8.decode(await response.arrayBuffer()));
+  }
+  if (!response.body) return "";
+  const decoder = new TextDecoder();
+  const kept: string[] = [];
+  let open = "";
+  const reader = response.body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    const bytes = read.value;
+    for (let start = 0; start < bytes.length; start += CUT_CHUNK_BYTES) {
+      const chunk = bytes.subarray(start, start + CUT_CHUNK_BYTES);
+      const cut = withoutUnreadElements(open + decoder.decode(chunk, { stream: true }));
+      const settled = settledLength(cut);
+      kept.push(cut.slice(0, settled));
+      open = cut.slice(settled);
+    }
+  }
+  kept.push(withoutUnreadElements(open + decoder.decode()));
+  return kept.join("");
+}
+
+/** How much of a cut piece no later text can change; see {@linkcode textWithoutUnreadElements}. */
+function settledLength(cut: string): number {
+  let lastEndTag = cut.lastIndexOf("</");
+  if (lastEndTag > 0 && !cut.includes(">", lastEndTag)) {
+    lastEndTag = cut.lastIndexOf("</", lastEndTag - 1);
+  }
+  const openSubtree = cut.search(UNREAD_SUBTREE_START);
+  if (openSubtree !== -1) lastEndTag = cut.lastIndexOf("</", openSubtree);
+  return Math.max(0, lastEndTag);
+}
+
+function parseRoot(xml: string, rootName: string): Node {
   // EC2 never sends a DTD; one here means the answer came from something else.
   if (xml.includes("<!DOCTYPE")) {
     throw new Ec2TransportError(
@@ -233,7 +293,7 @@ function parseRoot(
   }
   let document: Node;
   try {
-    document = PARSER.parse(prepare(xml));
+    document = PARSER.parse(xml);
   } catch (cause) {
     throw new Ec2TransportError(
       "protocol",
