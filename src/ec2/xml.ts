@@ -9,7 +9,12 @@ import { XMLParser } from "fast-xml-parser";
 import { Ec2Error, Ec2TransportError } from "./errors.ts";
 import type { Instance, InstancePage, StateChange } from "./types.ts";
 
-type Node = Record<string, unknown>;
+/**
+ * An element's content as the parser gives it with `preserveOrder`: its child
+ * elements (name to content) and its text (`#text`), in document order.
+ */
+type Content = Entry[];
+type Entry = Record<string, Content | string>;
 
 const UTF8 = new TextDecoder();
 
@@ -21,8 +26,9 @@ const PARSER = new XMLParser({
   parseTagValue: false,
   // Tag values may start or end with spaces; keep them as EC2 sent them.
   trimValues: false,
-  // A single <item> would otherwise come back as an object, several as an array.
-  isArray: (name) => name === "item" || name === "Error",
+  // Content as ordered lists, as the parser builds it: without this it copies
+  // the whole tree into objects keyed by name, a third of its time.
+  preserveOrder: true,
   // Decodes numeric character references (&#233;) besides the XML five. An
   // object, not `true`: `true` also adds ~250 HTML entity names (&nbsp;, which
   // XML does not have), merged into a new map on every parse (~10 µs). The
@@ -127,37 +133,37 @@ export interface StateChangeResult {
  */
 export function readDescribeInstances(xml: string): InstancePage {
   const root = parseRoot(xml, "DescribeInstancesResponse");
-  const instances = items(root.reservationSet)
-    .flatMap((reservation) => items(reservation.instancesSet))
+  const instances = items(root, "reservationSet")
+    .flatMap((reservation) => items(reservation, "instancesSet"))
     .map(readInstance);
   return {
-    requestId: text(root.requestId),
+    requestId: leaf(root, "requestId"),
     instances,
-    nextToken: text(root.nextToken) || null,
+    nextToken: leaf(root, "nextToken") || null,
   };
 }
 
 /** Reads a StartInstances or StopInstances answer. */
 export function readStateChanges(action: string, xml: string): StateChangeResult {
   const root = parseRoot(xml, `${action}Response`);
-  const changes = items(root.instancesSet).map((item) => ({
-    instanceId: text(item.instanceId) ?? "",
-    currentState: text(child(item, "currentState").name) ?? "",
-    previousState: text(child(item, "previousState").name) ?? "",
+  const changes = items(root, "instancesSet").map((item) => ({
+    instanceId: leaf(item, "instanceId") ?? "",
+    currentState: leaf(item, "currentState", "name") ?? "",
+    previousState: leaf(item, "previousState", "name") ?? "",
   }));
-  return { requestId: text(root.requestId), changes };
+  return { requestId: leaf(root, "requestId"), changes };
 }
 
 /** Reads the `<return>true</return>` answer of RebootInstances, CreateTags, DeleteTags. */
 export function readReturn(action: string, xml: string): ReturnResult {
   const root = parseRoot(xml, `${action}Response`);
-  if (text(root.return) !== "true") {
+  if (leaf(root, "return") !== "true") {
     throw new Ec2TransportError(
       "protocol",
       `Cannot parse EC2 response: ${action} did not return "true"`,
     );
   }
-  return { requestId: text(root.requestId) };
+  return { requestId: leaf(root, "requestId") };
 }
 
 /**
@@ -168,7 +174,7 @@ export function readError(
   xml: string,
   status: number,
 ): Ec2Error | Ec2TransportError {
-  let root: Node;
+  let root: Content;
   try {
     root = parseRoot(xml, "Response");
   } catch (error) {
@@ -179,8 +185,8 @@ export function readError(
       { status },
     );
   }
-  const error = items(root.Errors, "Error")[0];
-  const code = error && text(error.Code);
+  const error = items(root, "Errors", "Error")[0];
+  const code = error && leaf(error, "Code");
   if (!code) {
     return new Ec2TransportError(
       "protocol",
@@ -188,27 +194,27 @@ export function readError(
       { status },
     );
   }
-  return new Ec2Error(code, text(error.Message) ?? code, {
+  return new Ec2Error(code, leaf(error, "Message") ?? code, {
     status,
-    requestId: text(root.RequestID),
+    requestId: leaf(root, "RequestID"),
   });
 }
 
-function readInstance(node: Node): Instance {
+function readInstance(item: Content): Instance {
   const tags: Record<string, string> = {};
-  for (const tag of items(node.tagSet)) {
-    const key = text(tag.key);
-    if (key !== null) tags[key] = text(tag.value) ?? "";
+  for (const tag of items(item, "tagSet")) {
+    const key = leaf(tag, "key");
+    if (key !== null) tags[key] = leaf(tag, "value") ?? "";
   }
   return {
-    id: text(node.instanceId) ?? "",
-    state: text(child(node, "instanceState").name) ?? "",
-    type: text(node.instanceType) ?? "",
-    launchTime: text(node.launchTime),
-    publicDnsName: text(node.dnsName) || null,
-    publicIpAddress: text(node.ipAddress) || null,
-    privateIpAddress: text(node.privateIpAddress) || null,
-    availabilityZone: text(child(node, "placement").availabilityZone) || null,
+    id: leaf(item, "instanceId") ?? "",
+    state: leaf(item, "instanceState", "name") ?? "",
+    type: leaf(item, "instanceType") ?? "",
+    launchTime: leaf(item, "launchTime"),
+    publicDnsName: leaf(item, "dnsName") || null,
+    publicIpAddress: leaf(item, "ipAddress") || null,
+    privateIpAddress: leaf(item, "privateIpAddress") || null,
+    availabilityZone: leaf(item, "placement", "availabilityZone") || null,
     tags,
   };
 }
@@ -283,7 +289,7 @@ function settledLength(cut: string): number {
   return Math.max(0, lastEndTag);
 }
 
-function parseRoot(xml: string, rootName: string): Node {
+function parseRoot(xml: string, rootName: string): Content {
   // EC2 never sends a DTD; one here means the answer came from something else.
   if (xml.includes("<!DOCTYPE")) {
     throw new Ec2TransportError(
@@ -291,7 +297,7 @@ function parseRoot(xml: string, rootName: string): Node {
       "Cannot parse EC2 response: it declares a DOCTYPE",
     );
   }
-  let document: Node;
+  let document: Content;
   try {
     document = PARSER.parse(xml);
   } catch (cause) {
@@ -301,9 +307,9 @@ function parseRoot(xml: string, rootName: string): Node {
       { cause },
     );
   }
-  const root = document[rootName];
-  if (!isNode(root)) {
-    const found = Object.keys(document).find((key) => !key.startsWith("?"));
+  const root = child(document, rootName);
+  if (!root) {
+    const found = document.flatMap(Object.keys).find((key) => !/^[?#:]/.test(key));
     throw new Ec2TransportError(
       "protocol",
       found
@@ -321,27 +327,39 @@ function parseRoot(xml: string, rootName: string): Node {
   return root;
 }
 
-function isNode(value: unknown): value is Node {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function child(node: Node, name: string): Node {
-  const value = node[name];
-  return isNode(value) ? value : {};
-}
-
-/** The `<item>`s of a `<xxxSet>`; an empty `<xxxSet/>` arrives as `""`. */
-function items(set: unknown, itemName = "item"): Node[] {
-  if (!isNode(set)) return [];
-  const list = set[itemName];
-  return Array.isArray(list) ? list.filter(isNode) : [];
-}
-
-/** An element's text; `<dnsName/>` arrives as `""` and stays so, absent is null. */
-function text(value: unknown): string | null {
-  if (typeof value === "string") return value;
-  if (isNode(value) && typeof value["#text"] === "string") {
-    return value["#text"];
+/** The content of the first child element called `name`. */
+function child(content: Content | undefined, name: string): Content | undefined {
+  if (!content) return undefined;
+  for (const entry of content) {
+    const found = entry[name];
+    if (Array.isArray(found)) return found;
   }
-  return value === undefined || value === null ? null : "";
+  return undefined;
+}
+
+/** The contents of the `<item>`s (or other `itemName`) of the child set `setName`. */
+function items(content: Content, setName: string, itemName = "item"): Content[] {
+  const set = child(content, setName) ?? [];
+  const found: Content[] = [];
+  for (const entry of set) {
+    const item = entry[itemName];
+    if (Array.isArray(item)) found.push(item);
+  }
+  return found;
+}
+
+/**
+ * The text of the element at `path` below `content`: `<dnsName/>` gives `""`,
+ * an absent element null.
+ */
+function leaf(content: Content, ...path: string[]): string | null {
+  let element: Content | undefined = content;
+  for (const name of path) element = child(element, name);
+  if (!element) return null;
+  let text = "";
+  for (const entry of element) {
+    const piece = entry["#text"];
+    if (typeof piece === "string") text += piece;
+  }
+  return text;
 }
