@@ -8,7 +8,7 @@ import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { keyEntries } from "./api_keys.ts";
 import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
-import { Ec2Client } from "./ec2/client.ts";
+import { Ec2Client, type Fetch } from "./ec2/client.ts";
 import { createNotifier } from "./notify.ts";
 import { runSweep, type SweepReport } from "./sweep.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
@@ -22,7 +22,7 @@ const DEMO_CREDENTIALS = {
 /** Options of {@linkcode createService}. */
 export interface ServiceOptions extends LoadConfigOptions {
   /** Outbound fetch for EC2. Default: the global `fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: Fetch;
   /** Where the one line per request goes. */
   log?: (line: string) => void;
   /** Where the audit lines go (one JSON object per line). */

@@ -13,7 +13,8 @@ const PINNED = () => new Date("2015-08-30T12:36:00Z");
 function scripted(...answers: (Response | Error)[]) {
   const requests: Request[] = [];
   const bodies: string[] = [];
-  const fetch = async (request: Request) => {
+  const fetch = async (url: string, init: RequestInit) => {
+    const request = new Request(url, init);
     requests.push(request);
     bodies.push(await request.clone().text());
     const answer = answers.shift();
@@ -170,9 +171,9 @@ Deno.test("reboot is repeated when EC2 says it throttled the request", async () 
 });
 
 Deno.test("a call past its deadline fails as a timeout", async () => {
-  const fetch = (request: Request) =>
+  const fetch = (_url: string, { signal }: RequestInit) =>
     new Promise<Response>((_, reject) => {
-      request.signal.addEventListener("abort", () => reject(request.signal.reason));
+      signal!.addEventListener("abort", () => reject(signal!.reason));
     });
   const client = new Ec2Client({ credentials: EXAMPLE_CREDENTIALS, fetch, timeoutMs: 20 });
   const error = await assertRejects(() => client.describeInstances("us-west-2"), Ec2TransportError);

@@ -47,6 +47,9 @@ const THROTTLING_CODES = new Set([
 ]);
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
+/** How the client sends a request: the global `fetch`'s shape, always with a URL string. */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
 /** AWS credentials for signing. */
 export interface AwsCredentials {
   accessKeyId: string;
@@ -58,7 +61,7 @@ export interface AwsCredentials {
 export interface Ec2ClientOptions {
   credentials: AwsCredentials;
   /** Where requests go; the global `fetch` when absent. */
-  fetch?: (request: Request) => Promise<Response>;
+  fetch?: Fetch;
   /** An endpoint for every region (`AWS_ENDPOINT_URL_EC2`); the partition's otherwise. */
   endpoint?: string;
   /** Deadline for a call made without a signal. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
@@ -130,7 +133,7 @@ export class Ec2Client {
   #signer: Ec2Signer;
   #observer: CallObserver | undefined;
   readonly #options: Ec2ClientOptions;
-  readonly #fetch: (request: Request) => Promise<Response>;
+  readonly #fetch: Fetch;
   readonly #endpoint: string | undefined;
   readonly #timeoutMs: number;
   readonly #random: () => number;
@@ -147,7 +150,7 @@ export class Ec2Client {
       secretAccessKey,
       sessionToken: sessionToken || undefined,
     });
-    this.#fetch = options.fetch ?? ((request) => fetch(request));
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#endpoint = options.endpoint;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#random = options.random ?? Math.random;
@@ -343,16 +346,15 @@ export class Ec2Client {
     text: (response: Response) => Promise<string>,
   ): Promise<string | Ec2Error | Ec2TransportError> {
     const datetime = this.#now?.().toISOString().replace(DATETIME_NOISE, "");
-    const request = await this.#signer.sign({
+    const headers = await this.#signer.sign({
       url,
       region,
       headers: { "content-type": FORM_CONTENT_TYPE },
       body,
       datetime,
-      signal,
     });
     try {
-      const response = await this.#fetch(request);
+      const response = await this.#fetch(url, { method: "POST", headers, body, signal });
       // Read every body, failed ones too: an unread body holds the connection.
       if (!response.ok) return readError(await wholeText(response), response.status);
       return await text(response);

@@ -35,7 +35,6 @@ export interface SignRequest {
   body: string;
   /** `YYYYMMDDTHHMMSSZ`; the current time when absent. */
   datetime?: string;
-  signal?: AbortSignal;
 }
 
 /** Credentials to sign with. */
@@ -57,8 +56,13 @@ export class Ec2Signer {
     this.#service = service;
   }
 
-  /** `request` signed: its headers plus `x-amz-date`, the session token and `authorization`. */
-  async sign(request: SignRequest): Promise<Request> {
+  /**
+   * The headers to send `request` with: its own plus `x-amz-date`, the session
+   * token and `authorization`. The caller hands them to `fetch(url, init)`: a
+   * `Request` made first costs Deno ~40 µs more per call (its body becomes a
+   * stream to read back).
+   */
+  async sign(request: SignRequest): Promise<Headers> {
     const datetime = request.datetime ??
       new Date().toISOString().replace(DATETIME_NOISE, "");
     const signer = new KeptStateSigner(
@@ -79,12 +83,7 @@ export class Ec2Signer {
     );
     // aws4fetch builds the canonical request, the string to sign and the authorization header.
     const { headers } = await signer.sign();
-    return new Request(request.url, {
-      method: "POST",
-      headers,
-      body: request.body,
-      signal: request.signal,
-    });
+    return headers;
   }
 
   /** kSigning for `date` and `region`, derived once. */
