@@ -237,7 +237,7 @@ Deno.test("an answer cut as it arrives is cut exactly as when whole, wherever it
   }
 });
 
-Deno.test("a large answer is cut in pieces, small ones whole, to the same text", async () => {
+Deno.test("a large answer in one piece and a small one with its length give the whole text's cut", async () => {
   // 60 real-sized instances, ~350 KB, in one piece: cut 64 KiB at a time.
   const large = describeInstancesXml(60);
   const cut = await textWithoutUnreadElements(new Response(large));

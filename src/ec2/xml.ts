@@ -254,9 +254,14 @@ const CUT_CHUNK_BYTES = 64 * 1024;
  * may then be kept. Whitespace between elements is never a value read.
  */
 export async function textWithoutUnreadElements(response: Response): Promise<string> {
+  // EC2 sends a Content-Length. When it is small (an answer about one
+  // instance) and counts the text itself, not compressed bytes, the body is
+  // read whole: fewer promises.
   const length = response.headers.get("content-length");
-  if (length !== null && Number(length) <= CUT_CHUNK_BYTES) {
-    // Known to be small (an answer about one instance): read whole, with fewer promises.
+  if (
+    length !== null && Number(length) <= CUT_CHUNK_BYTES &&
+    !response.headers.has("content-encoding")
+  ) {
     return withoutUnreadElements(UTF8.decode(await response.arrayBuffer()));
   }
   if (!response.body) return "";
