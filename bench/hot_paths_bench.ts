@@ -60,11 +60,13 @@ Deno.bench(
   },
 );
 
-// The client's whole signing path, with a fetch that answers at once.
+// The client's whole signing path, with a fetch that answers at once, with
+// the Content-Length EC2 sends.
 const answer = new TextEncoder().encode(ONE);
+const answerHeaders = { "content-length": String(answer.length) };
 const client = new Ec2Client({
   credentials: CREDENTIALS,
-  fetch: () => Promise.resolve(new Response(answer, { status: 200 })),
+  fetch: () => Promise.resolve(new Response(answer, { status: 200, headers: answerHeaders })),
 });
 Deno.bench("Ec2Client.describeInstances, sign + parse 1 instance (after)", {
   group: "sign",
