@@ -2,16 +2,25 @@
  * The servers the process benchmark compares, each run by `deno serve` as its
  * own process: `floor` (one outbound fetch, nothing else), `naive` (the
  * "before": minimal Hono, a new aws4fetch `AwsClient` per request,
- * fast-xml-parser with default options) and `hello` (no work at all). The
- * EC2 stub's URL arrives in `EC2_STUB_URL`.
+ * fast-xml-parser with default options), `minimal` (the required libraries
+ * fed as this service feeds them, and none of its own features) and `hello`
+ * (no work at all). The EC2 stub's URL arrives in `EC2_STUB_URL`.
  *
- * Select one with `BENCH_SERVER=floor|naive|hello`.
+ * Select one with `BENCH_SERVER=floor|naive|minimal|hello`.
  *
  * @module
  */
 import { Hono } from "hono";
+import { Hono as TinyHono } from "hono/tiny";
 import { AwsClient } from "aws4fetch";
 import { XMLParser } from "fast-xml-parser";
+import { Ec2Signer } from "../src/ec2/signer.ts";
+import {
+  readDescribeInstances,
+  readReturn,
+  readStateChanges,
+  textWithoutUnreadElements,
+} from "../src/ec2/xml.ts";
 
 const STUB = Deno.env.get("EC2_STUB_URL") ?? "http://127.0.0.1:1/";
 const KIND = Deno.env.get("BENCH_SERVER") ?? "hello";
@@ -69,10 +78,52 @@ function naive(): Hono {
   return app;
 }
 
+/**
+ * The least any service can do with the required libraries: Hono with one
+ * middleware checking the key, aws4fetch's signer fed as `src/ec2/signer.ts`
+ * feeds it, the answer cut and parsed by fast-xml-parser as `src/ec2/xml.ts`
+ * does. No request id, log line, audit, deadline, retries, rate limit or
+ * scopes: the service's own features cost what it takes above this.
+ */
+function minimal(): TinyHono {
+  const app = new TinyHono();
+  const signer = new Ec2Signer({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" });
+  const send = async (region: string, body: string) => {
+    const headers = await signer.sign({ url: STUB, region, headers: FORM, body });
+    return await fetch(STUB, { method: "POST", headers, body });
+  };
+  app.use(async (c, next) => {
+    if (c.req.header("x-api-key") !== "bench-api-key-not-a-secret-0123456789") {
+      return c.json({ error: "Invalid API key" }, 401);
+    }
+    return await next();
+  });
+  app.get("/instance/:region/:id", async (c) => {
+    const { region, id } = c.req.param();
+    const body = `Action=DescribeInstances&InstanceId.1=${id}&Version=2016-11-15`;
+    const page = readDescribeInstances(await textWithoutUnreadElements(await send(region, body)));
+    const instance = page.instances[0];
+    return c.json({ instance_id: instance.id, state: instance.state, tags: instance.tags });
+  });
+  app.post("/instance/:region/:id/start", async (c) => {
+    const { region, id } = c.req.param();
+    const start = `Action=StartInstances&InstanceId.1=${id}&Version=2016-11-15`;
+    readStateChanges("StartInstances", await (await send(region, start)).text());
+    const now = encodeURIComponent(new Date().toISOString());
+    const tag =
+      `Action=CreateTags&ResourceId.1=${id}&Tag.1.Key=start_time&Tag.1.Value=${now}&Version=2016-11-15`;
+    readReturn("CreateTags", await (await send(region, tag)).text());
+    return c.body(null, 204);
+  });
+  return app;
+}
+
 const handler: (request: Request) => Response | Promise<Response> = KIND === "floor"
   ? floor
   : KIND === "naive"
   ? naive().fetch
+  : KIND === "minimal"
+  ? minimal().fetch
   : () => new Response("hello");
 
 export default { fetch: handler };

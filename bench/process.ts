@@ -2,8 +2,8 @@
  * `deno task bench:process`: whole processes on loopback, side by side in one
  * run. The service runs exactly as `deno task start` runs it, against a
  * fixed-answer EC2 stub with real-sized answers; next to it the floor (a bare
- * Deno server doing one outbound fetch per request) and the naive "before"
- * (bench/_servers.ts). Prints the server's CPU time per request (from
+ * Deno server doing one outbound fetch per request), the naive "before" and
+ * the minimal server of the required libraries (bench/_servers.ts). Prints the server's CPU time per request (from
  * /proc/<pid>/stat) as medians over interleaved rounds and as ratios to the
  * floor, RSS over 10,000 requests, and the time to the first answer next to
  * a hello-world server.
@@ -62,7 +62,10 @@ function service(stubUrl: string): ServerProcess {
 }
 
 /** A server of bench/_servers.ts, run by `deno serve` with the start task's permission style. */
-function benchServer(kind: "floor" | "naive" | "hello", stubUrl: string): ServerProcess {
+function benchServer(
+  kind: "floor" | "naive" | "minimal" | "hello",
+  stubUrl: string,
+): ServerProcess {
   return spawn(
     kind,
     "deno",
@@ -85,20 +88,24 @@ function fmt(micros: number): string {
 const stub = startStub();
 const floor = benchServer("floor", stub.url);
 const naive = benchServer("naive", stub.url);
+const minimal = benchServer("minimal", stub.url);
 const after = service(stub.url);
-const servers = [floor, naive, after];
+const servers = [floor, naive, minimal, after];
 try {
   await Promise.all([
     untilFirstAnswer(floor.base + "/", {}),
     untilFirstAnswer(naive.base + READ, {}),
+    untilFirstAnswer(minimal.base + READ, KEYED),
     untilFirstAnswer(after.base + READ, KEYED),
   ]);
   const post = { method: "POST", ...KEYED };
   const cases = [
     { label: "floor: one fetch", server: floor, path: "/", init: {}, status: 200 },
     { label: "before GET (naive)", server: naive, path: READ, init: {}, status: 200 },
+    { label: "minimal GET", server: minimal, path: READ, init: KEYED, status: 200 },
     { label: "after GET", server: after, path: READ, init: KEYED, status: 200 },
     { label: "before start (naive)", server: naive, path: START, init: post, status: 204 },
+    { label: "minimal start", server: minimal, path: START, init: post, status: 204 },
     { label: "after start", server: after, path: START, init: post, status: 204 },
   ];
   // Warm up: JIT, connections, signing keys.
@@ -136,7 +143,7 @@ try {
   console.log(`  before (naive)          ${fmt(median(listing.before)).padStart(9)}`);
   console.log(`  after                   ${fmt(median(listing.after)).padStart(9)}`);
 
-  for (const server of [naive, floor]) await stop(server);
+  for (const server of [naive, minimal, floor]) await stop(server);
   const rss: string[] = [`start ${await rssKiB(after.pid)}`];
   const rssDeadline = performance.now() + 10 * PHASE_MAX_MS;
   let sent = 0;
