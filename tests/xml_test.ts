@@ -256,3 +256,31 @@ Deno.test("an answer that ends inside a subtree the reader cuts is still refused
   const text = await textWithoutUnreadElements(arriving(cut, 100));
   assertThrows(() => readDescribeInstances(text), Ec2TransportError, "truncated");
 });
+
+Deno.test("an unread subtree too long to wait for is kept, and reads the same", async () => {
+  // ~300 KB of network interfaces, each with a private address of its own.
+  const unit = "<item><privateIpAddress>10.9.9.9</privateIpAddress><x>y</x></item>";
+  const long = `<networkInterfaceSet>${unit.repeat(5_000)}</networkInterfaceSet>`;
+  const xml = WITH_SUBTREES.replace("<dnsName/>", `<dnsName/>${long}`);
+  const text = await textWithoutUnreadElements(arriving(xml, 64 * 1024));
+  assertEquals(text.includes("<networkInterfaceSet>"), true);
+  assertEquals(text.includes("<x>"), false);
+  assertEquals(readDescribeInstances(text), readDescribeInstances(xml));
+  assertEquals(readDescribeInstances(text).instances[0].privateIpAddress, null);
+});
+
+Deno.test("hostile answers that never close are read as the whole text is", async () => {
+  const head = "<DescribeInstancesResponse><requestId>r</requestId><reservationSet><item>";
+  const unit = "<item><privateIpAddress>10.0.0.1</privateIpAddress></item>";
+  for (
+    const xml of [
+      `${head}<instancesSet><item><networkInterfaceSet>${unit.repeat(20_000)}`,
+      `${head}${"x".repeat(1_000_000)}`,
+    ]
+  ) {
+    const text = await textWithoutUnreadElements(arriving(xml, 64 * 1024));
+    const whole = assertThrows(() => readDescribeInstances(xml), Ec2TransportError);
+    const streamed = assertThrows(() => readDescribeInstances(text), Ec2TransportError);
+    assertEquals(streamed.message, whole.message);
+  }
+});

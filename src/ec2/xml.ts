@@ -236,6 +236,13 @@ export function withoutUnreadElements(xml: string): string {
  * Deno, besides the ~4 ms of the decoding itself.
  */
 const CUT_CHUNK_BYTES = 64 * 1024;
+/**
+ * How much text may wait unsettled for the rest of an element. Real unread
+ * subtrees are a few KB; a longer one (or text with no end tag) is settled as
+ * it stands, less its unread leaves, so hostile input cannot make each piece
+ * cut again all that came before.
+ */
+const MAX_UNSETTLED_CHARS = 256 * 1024;
 
 /**
  * The text of an answer's body, less what {@linkcode withoutUnreadElements}
@@ -250,8 +257,11 @@ const CUT_CHUNK_BYTES = 64 * 1024;
  * element still follows an end tag, as it did in the whole text.
  *
  * The result is `withoutUnreadElements` of the whole text, except where a
- * cut element had no end tag before it in its parent: whitespace after it
- * may then be kept. Whitespace between elements is never a value read.
+ * cut element had no end tag before it in its parent (whitespace after it may
+ * then be kept) and where more than {@linkcode MAX_UNSETTLED_CHARS} wait for
+ * an end tag (an unread subtree that long is kept, less its unread leaves).
+ * Neither changes a value read: whitespace between elements is none, and
+ * values are read from an instance's own children, never from a subtree's.
  */
 export async function textWithoutUnreadElements(response: Response): Promise<string> {
   // EC2 sends a Content-Length. When it is small (an answer about one
@@ -290,8 +300,11 @@ function settledLength(cut: string): number {
     lastEndTag = cut.lastIndexOf("</", lastEndTag - 1);
   }
   const openSubtree = cut.search(UNREAD_SUBTREE_START);
-  if (openSubtree !== -1) lastEndTag = cut.lastIndexOf("</", openSubtree);
-  return Math.max(0, lastEndTag);
+  if (openSubtree !== -1 && cut.length - openSubtree <= MAX_UNSETTLED_CHARS) {
+    lastEndTag = cut.lastIndexOf("</", openSubtree);
+  }
+  const settled = Math.max(0, lastEndTag);
+  return cut.length - settled > MAX_UNSETTLED_CHARS ? cut.length : settled;
 }
 
 function parseRoot(xml: string, rootName: string): Content {
