@@ -284,3 +284,31 @@ Deno.test("hostile answers that never close are read as the whole text is", asyn
     assertEquals(streamed.message, whole.message);
   }
 });
+
+Deno.test("an instance item without an instanceId describes no instance, cut or not", async () => {
+  const xml = DESCRIBE_ONE_STOPPED.replace(
+    "</instancesSet>",
+    "<item><amiLaunchIndex>0</amiLaunchIndex></item><item/></instancesSet>",
+  );
+  const ids = (text: string) => readDescribeInstances(text).instances.map(({ id }) => id);
+  const [only] = ids(DESCRIBE_ONE_STOPPED);
+  assertEquals(ids(xml), [only]);
+  assertEquals(ids(withoutUnreadElements(xml)), [only]);
+  assertEquals(ids(await textWithoutUnreadElements(arriving(xml, 1))), [only]);
+});
+
+Deno.test("an answer with two root elements is refused", () => {
+  const error = assertThrows(
+    () => readDescribeInstances(DESCRIBE_EMPTY + DESCRIBE_EMPTY.replace(/^<\?xml[^>]*>/, "")),
+    Ec2TransportError,
+    "2 root elements",
+  );
+  assertEquals(error.failure, "protocol");
+});
+
+Deno.test("many unclosed start tags of an unread subtree are cut as the whole text is", async () => {
+  const xml = `<DescribeInstancesResponse>${"<monitoring>".repeat(50_000)}`;
+  const text = await textWithoutUnreadElements(arriving(xml, 64 * 1024));
+  assertEquals(text, withoutUnreadElements(xml));
+  assertThrows(() => readDescribeInstances(text), Ec2TransportError);
+});

@@ -85,7 +85,12 @@ const UNREAD_SUBTREE_NAMES = [
   "networkPerformanceOptions",
   "operator",
 ].join("|");
-const UNREAD_SUBTREES = new RegExp(`<(${UNREAD_SUBTREE_NAMES})>[^]*?</\\1>`, "g");
+// Runs of text without "<" are taken whole, and a second start tag of the same
+// name ends the try: many unclosed start tags cost linear time, not quadratic.
+const UNREAD_SUBTREES = new RegExp(
+  `<(${UNREAD_SUBTREE_NAMES})>[^<]*(?:<(?!/?\\1>)[^<]*)*</\\1>`,
+  "g",
+);
 /** The start tag of an unread subtree; see {@linkcode textWithoutUnreadElements}. */
 const UNREAD_SUBTREE_START = new RegExp(`<(?:${UNREAD_SUBTREE_NAMES})>`);
 /** A leaf element (text only, no attributes) or an empty one that is not read. */
@@ -135,6 +140,8 @@ export function readDescribeInstances(xml: string): InstancePage {
   const root = parseRoot(xml, "DescribeInstancesResponse");
   const instances = items(root, "reservationSet")
     .flatMap((reservation) => items(reservation, "instancesSet"))
+    // An item without its id describes no instance (and is cut to nothing anyway).
+    .filter((item) => child(item, "instanceId"))
     .map(readInstance);
   return {
     requestId: leaf(root, "requestId"),
@@ -325,13 +332,15 @@ function parseRoot(xml: string, rootName: string): Content {
       { cause },
     );
   }
+  const roots = document.flatMap(Object.keys).filter((key) => !/^[?#:]/.test(key));
   const root = child(document, rootName);
-  if (!root) {
-    const found = document.flatMap(Object.keys).find((key) => !/^[?#:]/.test(key));
+  if (!root || roots.length > 1) {
     throw new Ec2TransportError(
       "protocol",
-      found
-        ? `Cannot parse EC2 response: root element is "${found}"`
+      roots.length > 1
+        ? `Cannot parse EC2 response: it has ${roots.length} root elements`
+        : roots.length
+        ? `Cannot parse EC2 response: root element is "${roots[0]}"`
         : "Cannot parse EC2 response: it is not XML",
     );
   }
@@ -355,13 +364,17 @@ function child(content: Content | undefined, name: string): Content | undefined 
   return undefined;
 }
 
-/** The contents of the `<item>`s (or other `itemName`) of the child set `setName`. */
+/**
+ * The contents of the `<item>`s (or other `itemName`) of the child set
+ * `setName`. An item with no element in it (`<item/>`, or one whose every
+ * element was cut as unread) describes nothing and is left out.
+ */
 function items(content: Content, setName: string, itemName = "item"): Content[] {
   const set = child(content, setName) ?? [];
   const found: Content[] = [];
   for (const entry of set) {
     const item = entry[itemName];
-    if (Array.isArray(item)) found.push(item);
+    if (Array.isArray(item) && item.some((piece) => !("#text" in piece))) found.push(item);
   }
   return found;
 }
