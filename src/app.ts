@@ -95,10 +95,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     c.set("requestId", requestId);
     const started = performance.now();
     await next();
-    // Hono copies a finished response on every c.header(): one copy, then set on it.
-    c.header("x-request-id", requestId);
-    c.res.headers.set("x-content-type-options", "nosniff");
-    c.res.headers.set("cache-control", "no-store");
+    setCommonHeaders(c, requestId);
     const elapsed = (performance.now() - started).toFixed(1);
     log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
   });
@@ -116,7 +113,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   /** The EC2 client, reporting its calls to the request's audit line. */
   function ec2(c: Context<Env>): Ec2Client {
-    if (deps.ec2) return deps.ec2.observed((call) => c.var.ec2Calls.push(call));
+    if (deps.ec2) return deps.ec2.observed((call) => c.get("ec2Calls").push(call));
     throw new ApiError(
       503,
       "aws",
@@ -138,15 +135,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
     if (!isInstanceId(instanceId)) {
       throw new ApiError(422, "instance_id", "Invalid instance_id");
     }
-    return { region, instanceId, signal: c.var.deadline };
+    return { region, instanceId, signal: c.get("deadline") };
   }
 
   app.get(LIST_PATH, auth, async (c) => {
     const region = regionOf(c);
     const filters = listFilters(new URL(c.req.url).searchParams);
-    const scope = c.var.apiKey.scope;
+    const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region });
-    const instances = await listInstances(ec2(c), region, filters, { signal: c.var.deadline });
+    const instances = await listInstances(ec2(c), region, filters, { signal: c.get("deadline") });
     const at = now();
     return c.json({
       instances: instances
@@ -157,7 +154,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.get(READ_PATH, auth, async (c) => {
     const { region, instanceId, signal } = target(c);
-    const scope = c.var.apiKey.scope;
+    const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region, instanceId });
     const instance = await describeInstance(ec2(c), region, instanceId, { signal });
     requireTags(scope, instance);
@@ -169,7 +166,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
     const options = await actionOptions(c, action);
-    const scope = c.var.apiKey.scope;
+    const scope = c.get("apiKey").scope;
     requireScope(scope, { action, region, instanceId });
     // The answer to a wait is the instance itself: a read.
     if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
@@ -178,7 +175,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
     }
     const { hibernate, force, dryRun } = options;
-    const by = `key ${c.var.apiKey.name}`;
+    const by = `key ${c.get("apiKey").name}`;
     const notify = () =>
       inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
     let outcome;
@@ -211,7 +208,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   });
 
   app.post(SWEEP_PATH, auth, async (c) => {
-    const scope = c.var.apiKey.scope;
+    const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "sweep" });
     const dryRun = await dryRunOption(c);
     const regions = (deps.sweep?.regions ?? []).filter((r) =>
@@ -222,7 +219,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       dryRun,
       timeoutMs: config.timeoutMs,
       allows: (instance) => instanceAllowed(scope, instance),
-      by: `key ${c.var.apiKey.name}`,
+      by: `key ${c.get("apiKey").name}`,
       audit,
       notifier: deps.notifier,
     });
@@ -257,7 +254,7 @@ function inBackground(c: Context, work: Promise<void> | undefined): void {
 }
 
 /**
- * Sets `c.var.deadline`, aborted `ms` after the request arrives, and clears
+ * Sets the `deadline` variable, aborted `ms` after the request arrives, and clears
  * its timer when the answer is ready. `AbortSignal.timeout()` cannot be
  * cleared: each request's timer and signal would stay alive for the whole
  * `ms` after the answer, and under load RSS would grow with them.
@@ -276,6 +273,22 @@ function deadline(ms: number): MiddlewareHandler<Env> {
       clearTimeout(timer);
     }
   };
+}
+
+/**
+ * The headers every answer carries, set on the answer itself. Hono's
+ * `c.header()` copies a finished response (body, status, every header) each
+ * time; only an answer whose headers cannot change (`Response.redirect()`)
+ * needs that copy.
+ */
+function setCommonHeaders(c: Context, requestId: string): void {
+  try {
+    c.res.headers.set("x-request-id", requestId);
+  } catch {
+    c.header("x-request-id", requestId);
+  }
+  c.res.headers.set("x-content-type-options", "nosniff");
+  c.res.headers.set("cache-control", "no-store");
 }
 
 function requireScope(scope: KeyScope, request: ScopeRequest): void {

@@ -65,7 +65,7 @@ export interface AuditOptions {
 export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
   const { sink, now } = options;
   return async function audit(c, next) {
-    const time = now().toISOString();
+    const arrived = now();
     const started = performance.now();
     const calls: CallRecord[] = [];
     c.set("ec2Calls", calls);
@@ -75,7 +75,7 @@ export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
     const changing = key !== null && !READ_METHODS.has(c.req.method);
     if (!changing && !DENIALS.has(status)) return;
     const record: AuditRecord = {
-      time,
+      time: arrived.toISOString(),
       request_id: c.get("requestId") ?? "",
       key,
       client: clientAddressOf(c),

@@ -193,6 +193,12 @@ Deno.test("every answer carries a request id, nosniff and no-store", async () =>
     assertEquals(response.headers.get("x-content-type-options"), "nosniff");
     assertEquals(response.headers.get("cache-control"), "no-store");
   }
+  // An answer whose headers cannot change (Response.redirect) gets them too, on a copy.
+  app.get("/redirect-test", () => Response.redirect("https://example.com/", 302));
+  const redirect = await app.request("/redirect-test");
+  assertEquals([redirect.status, redirect.headers.get("location")], [302, "https://example.com/"]);
+  assertMatch(redirect.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+  assertEquals(redirect.headers.get("x-content-type-options"), "nosniff");
   // The client's own id is never echoed: it could be anything, a key included.
   for (const sent of ["trace-42", "<script>", API_KEY]) {
     const answer = await app.request("/nowhere", { headers: { "x-request-id": sent } });

@@ -128,7 +128,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     return form ? c.redirect("/", 303) : c.json(sessionInfo(deps.config, entry));
   });
 
-  app.get("/session", auth, (c) => c.json(sessionInfo(deps.config, c.var.apiKey)));
+  app.get("/session", auth, (c) => c.json(sessionInfo(deps.config, c.get("apiKey"))));
 
   function signOut(c: Context) {
     refuseCrossSite(c);
