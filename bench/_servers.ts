@@ -15,6 +15,7 @@ import { Hono as TinyHono } from "hono/tiny";
 import { AwsClient } from "aws4fetch";
 import { XMLParser } from "fast-xml-parser";
 import { Ec2Signer } from "../src/ec2/signer.ts";
+import { BENCH_API_KEY } from "./_stub.ts";
 import {
   readDescribeInstances,
   readReturn,
@@ -93,7 +94,7 @@ function minimal(): TinyHono {
     return await fetch(STUB, { method: "POST", headers, body });
   };
   app.use(async (c, next) => {
-    if (c.req.header("x-api-key") !== "bench-api-key-not-a-secret-0123456789") {
+    if (c.req.header("x-api-key") !== BENCH_API_KEY) {
       return c.json({ error: "Invalid API key" }, 401);
     }
     return await next();

@@ -11,6 +11,9 @@ import {
   startInstancesXml,
 } from "./_fixtures.ts";
 
+/** The API key every benchmarked server is started with; not a secret. */
+export const BENCH_API_KEY = "bench-api-key-not-a-secret-0123456789";
+
 /** The instance every single-instance answer describes. */
 export const STUB_INSTANCE_ID = instanceIdOf(0);
 

@@ -24,9 +24,9 @@ import {
   stop,
   untilFirstAnswer,
 } from "./_process.ts";
-import { startStub, STUB_INSTANCE_ID } from "./_stub.ts";
+import { BENCH_API_KEY, startStub, STUB_INSTANCE_ID } from "./_stub.ts";
 
-const API_KEY = "bench-api-key-not-a-secret-0123456789";
+const API_KEY = BENCH_API_KEY;
 const REGION = "us-west-2";
 const ROUNDS = numberArg("rounds", 5);
 const REQUESTS = numberArg("requests", 1000);

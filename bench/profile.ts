@@ -13,9 +13,9 @@
  */
 import denoConfig from "../deno.json" with { type: "json" };
 import { freePort, request, spawn, stop } from "./_process.ts";
-import { startStub, STUB_INSTANCE_ID } from "./_stub.ts";
+import { BENCH_API_KEY, startStub, STUB_INSTANCE_ID } from "./_stub.ts";
 
-const API_KEY = "bench-api-key-not-a-secret-0123456789";
+const API_KEY = BENCH_API_KEY;
 const KEYED = { headers: { "x-api-key": API_KEY } };
 const READ = `/instance/us-west-2/${STUB_INSTANCE_ID}`;
 const KINDS = {

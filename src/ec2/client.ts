@@ -18,6 +18,7 @@ import {
   type ReturnResult,
   type StateChangeResult,
   textWithoutUnreadElements,
+  wholeText,
 } from "./xml.ts";
 
 /** How long all attempts of one operation may take together, by default. */
@@ -28,7 +29,6 @@ const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 2_000;
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 const DATETIME_NOISE = /[:-]|\.\d{3}/g;
-const UTF8 = new TextDecoder();
 
 /**
  * Codes that mean EC2 turned the request away before acting on it, so sending
@@ -386,14 +386,6 @@ export class Ec2Client {
       else signal.addEventListener("abort", onAbort, { once: true });
     });
   }
-}
-
-/**
- * The whole body as text. Decoded here, not by `response.text()`: on Deno that
- * takes several times as long, with the same result.
- */
-async function wholeText(response: Response): Promise<string> {
-  return UTF8.decode(await response.arrayBuffer());
 }
 
 /**
