@@ -7,6 +7,7 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { CredentialsError } from "./aws/credentials.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
 import {
   InstanceNotFoundError,
@@ -97,6 +98,10 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof ListingTooLongError) return new ApiError(422, "filter", error.message);
   if (error instanceof Ec2Error) return fromEc2Error(error);
+  if (error instanceof CredentialsError) {
+    // The message names the source and what failed; the sources never put a secret in it.
+    return new ApiError(503, "aws", error.message, { "retry-after": "5" });
+  }
   if (error instanceof Ec2TransportError) return fromTransportError(error);
   if (error instanceof HTTPException) {
     return new ApiError(
