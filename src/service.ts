@@ -78,7 +78,9 @@ export async function createService(
   const seeds = config.demo ? demoInstances() : [];
   const simulator = config.demo ? new Ec2Simulator({ instances: seeds }) : null;
   const source = simulator ? null : chain?.source ?? null;
-  const credentials = simulator ? DEMO_CREDENTIALS : source?.credentials ?? config.aws;
+  const credentials = simulator
+    ? DEMO_CREDENTIALS
+    : source?.fixed ?? source?.credentials ?? config.aws;
   const ec2 = credentials &&
     new Ec2Client({
       credentials,

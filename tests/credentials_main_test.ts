@@ -96,3 +96,32 @@ Deno.test({
     assertEquals(server.lines.join("\n").includes("container-token-do-not-leak"), false);
   },
 });
+
+Deno.test({
+  name:
+    "deno task start reads no web identity token outside ~/.aws, and its 503 says which flag grants it",
+  ignore: !granted,
+  async fn() {
+    const tokenFile = new URL("../deno.json", import.meta.url).pathname;
+    const server = await startServer({
+      ...NO_FILES,
+      API_KEY,
+      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/deploy",
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+      AWS_ENDPOINT_URL_STS: "http://127.0.0.1:9/",
+    });
+    try {
+      assertMatch(server.banner, /with credentials from web identity \(AWS_ROLE_ARN\)/);
+      const response = await fetch(`${server.base}/instance/${REGION}/${RUNNING_ID}`, {
+        headers: { "x-api-key": API_KEY },
+      });
+      assertEquals(response.status, 503);
+      assertEquals(
+        (await response.json()).errors[0].title,
+        `AWS credentials from web identity (AWS_ROLE_ARN) are unavailable: cannot read "${tokenFile}": read access is not granted: add the path to --allow-read`,
+      );
+    } finally {
+      await server.stop();
+    }
+  },
+});

@@ -86,6 +86,8 @@ export interface CredentialSource {
   name: string;
   /** Current credentials: cached, refreshed before they expire. */
   credentials(): Promise<AwsCredentials>;
+  /** Set for keys that never change (the environment's): sign with them directly. */
+  fixed?: AwsCredentials;
 }
 
 /** What the chain found, and where it looked. */
@@ -93,6 +95,24 @@ export interface CredentialChain {
   /** Null when no source holds credentials. */
   source: CredentialSource | null;
   /** Each place looked, in order, up to the one found. */
+  looked: string[];
+}
+
+/** A source a step of the chain found: its name and how it fetches. */
+interface Found {
+  name: string;
+  fetch: () => Promise<TemporaryCredentials>;
+  /** Keys that never change: the client signs with them directly. */
+  fixed?: AwsCredentials;
+}
+
+/** What every step of the chain shares. */
+interface Step {
+  host: CredentialHost;
+  env: CredentialHost["env"];
+  now: () => Date;
+  sts: ReturnType<typeof stsCaller>;
+  /** Where the step looked, for the banner. */
   looked: string[];
 }
 
@@ -104,36 +124,48 @@ export interface CredentialChain {
  * @throws {ProfileError} when `AWS_PROFILE` names a profile that cannot be read or used
  */
 export async function findCredentials(host: CredentialHost): Promise<CredentialChain> {
-  const env = host.env;
   const now = host.now ?? (() => new Date());
-  const looked: string[] = [];
-  const found = (name: string, fetch: () => Promise<TemporaryCredentials>) => ({
-    source: cachedSource(name, fetch, now),
-    looked,
-  });
-
-  looked.push("environment (AWS_ACCESS_KEY_ID)");
-  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    const credentials = {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      sessionToken: env.AWS_SESSION_TOKEN || undefined,
-    };
-    return found("environment (AWS_ACCESS_KEY_ID)", () => Promise.resolve(credentials));
+  const step: Step = { host, env: host.env, now, sts: stsCaller(host, now), looked: [] };
+  for (
+    const source of [fromEnvironment, fromWebIdentity, fromSharedFiles, fromContainer, fromImds]
+  ) {
+    const found = await source(step);
+    if (found) {
+      const cached = cachedSource(found.name, found.fetch, now);
+      return {
+        source: found.fixed ? { ...cached, fixed: found.fixed } : cached,
+        looked: step.looked,
+      };
+    }
   }
+  return { source: null, looked: step.looked };
+}
 
-  const sts = stsCaller(host, now);
-  looked.push("web identity (AWS_ROLE_ARN)");
-  if (env.AWS_ROLE_ARN && env.AWS_WEB_IDENTITY_TOKEN_FILE) {
-    const name = "web identity (AWS_ROLE_ARN)";
-    const role = {
-      roleArn: env.AWS_ROLE_ARN,
-      roleSessionName: env.AWS_ROLE_SESSION_NAME || sessionName(now),
-      tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE,
-    };
-    return found(name, () => sts.webIdentity(name, role, defaultRegion(env)));
-  }
+function fromEnvironment({ env, looked }: Step): Found | null {
+  const name = "environment (AWS_ACCESS_KEY_ID)";
+  looked.push(name);
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) return null;
+  const fixed = {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    sessionToken: env.AWS_SESSION_TOKEN || undefined,
+  };
+  return { name, fetch: () => Promise.resolve(fixed), fixed };
+}
 
+function fromWebIdentity({ env, now, sts, looked }: Step): Found | null {
+  const name = "web identity (AWS_ROLE_ARN)";
+  looked.push(name);
+  if (!env.AWS_ROLE_ARN || !env.AWS_WEB_IDENTITY_TOKEN_FILE) return null;
+  const role = {
+    roleArn: env.AWS_ROLE_ARN,
+    roleSessionName: env.AWS_ROLE_SESSION_NAME || sessionName(now),
+    tokenFile: env.AWS_WEB_IDENTITY_TOKEN_FILE,
+  };
+  return { name, fetch: () => sts.webIdentity(name, role, defaultRegion(env)) };
+}
+
+async function fromSharedFiles({ host, env, now, sts, looked }: Step): Promise<Found | null> {
   const home = homeDirectory(env);
   const profile = env.AWS_PROFILE || "default";
   const credentialsFile = expandHome(env.AWS_SHARED_CREDENTIALS_FILE, home, ".aws/credentials");
@@ -150,61 +182,64 @@ export async function findCredentials(host: CredentialHost): Promise<CredentialC
     await readOptional(host, credentialsFile, profile, strict || !!env.AWS_SHARED_CREDENTIALS_FILE),
     await readOptional(host, configFile, profile, strict || !!env.AWS_CONFIG_FILE),
   );
-  if (env.AWS_PROFILE && !profileOf(files, profile)) {
+  if (!profileOf(files, profile)) {
+    if (!env.AWS_PROFILE) return null;
     throw new ProfileError(
       `AWS_PROFILE names profile "${profile}", which neither "${credentialsFile}" nor "${configFile}" holds`,
     );
   }
-  if (profileOf(files, profile)) {
-    const name = `shared files (profile "${profile}")`;
-    const fetch = profileCredentials(files, profile, {
-      source: name,
-      envRegion: defaultRegion(env),
-      sessionName: () => sessionName(now),
-      runProcess: host.runProcess,
-      assumeRole: (role, with_, region) => sts.assumeRole(name, role, with_, region),
-      webIdentity: (role, region) =>
-        sts.webIdentity(
-          name,
-          { ...role, tokenFile: expandHome(role.tokenFile, home, "")! },
-          region,
-        ),
-    });
-    if (fetch) return found(name, fetch);
-  }
+  const name = `shared files (profile "${profile}")`;
+  const fetch = profileCredentials(files, profile, {
+    source: name,
+    envRegion: defaultRegion(env),
+    sessionName: () => sessionName(now),
+    runProcess: host.runProcess,
+    assumeRole: (role, with_, region) => sts.assumeRole(name, role, with_, region),
+    webIdentity: (role, region) =>
+      sts.webIdentity(name, { ...role, tokenFile: expandHome(role.tokenFile, home, "")! }, region),
+  });
+  return fetch && { name, fetch };
+}
 
-  looked.push("container credentials (AWS_CONTAINER_CREDENTIALS_*)");
-  const containerUri = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
-    ? `${CONTAINER_HOST}${env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI}`
-    : env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  if (containerUri) {
-    if (!env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI && !isAllowedContainerUri(containerUri)) {
-      throw new ProfileError(
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address, 169.254.170.2 or 169.254.170.23",
-      );
-    }
-    const name = "container credentials (AWS_CONTAINER_CREDENTIALS_*)";
-    return found(name, async () => {
-      const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
-        ? (await readSecretFile(host, env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, name)).trim()
+function fromContainer({ host, env, looked }: Step): Found | null {
+  const name = "container credentials (AWS_CONTAINER_CREDENTIALS_*)";
+  looked.push(name);
+  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  const uri = relative ? `${CONTAINER_HOST}${relative}` : env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  if (!uri) return null;
+  if (!relative && !isAllowedContainerUri(uri)) {
+    throw new ProfileError(
+      "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address, 169.254.170.2 or 169.254.170.23",
+    );
+  }
+  const tokenFile = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+  return {
+    name,
+    async fetch() {
+      // The file wins and is read at every refresh: EKS Pod Identity rotates it.
+      const token = tokenFile
+        ? (await readSecretFile(host, tokenFile, name)).trim()
         : env.AWS_CONTAINER_AUTHORIZATION_TOKEN || undefined;
-      return await containerCredentials(containerUri, token, { fetch: host.fetch, source: name });
-    });
-  }
+      return await containerCredentials(uri, token, { fetch: host.fetch, source: name });
+    },
+  };
+}
 
+async function fromImds({ host, env, looked }: Step): Promise<Found | null> {
   if (isTrue(env.AWS_EC2_METADATA_DISABLED)) {
     looked.push("EC2 instance metadata (off: AWS_EC2_METADATA_DISABLED)");
-    return { source: null, looked };
+    return null;
   }
-  const imds = env.AWS_EC2_METADATA_SERVICE_ENDPOINT || IMDS_ENDPOINT;
-  looked.push(`EC2 instance metadata (${imds})`);
-  const name = `EC2 instance metadata (${imds})`;
+  const endpoint = env.AWS_EC2_METADATA_SERVICE_ENDPOINT || IMDS_ENDPOINT;
+  const name = `EC2 instance metadata (${endpoint})`;
+  looked.push(name);
+  const options = { fetch: host.fetch, source: name };
   try {
-    await imdsToken(imds, { fetch: host.fetch, source: name });
+    await imdsToken(endpoint, options);
   } catch {
-    return { source: null, looked };
+    return null;
   }
-  return found(name, () => instanceCredentials(imds, { fetch: host.fetch, source: name }));
+  return { name, fetch: () => instanceCredentials(endpoint, options) };
 }
 
 /** The default region: `AWS_REGION`, then `AWS_DEFAULT_REGION`. */
