@@ -593,3 +593,21 @@ Deno.test("nothing found anywhere: demo on a local run, the places looked kept f
   assert(found instanceof ConfigError);
   assertMatch(found.message, /API_KEY is required/);
 });
+
+serving(
+  "a profile's role_arn with web_identity_token_file calls AssumeRoleWithWebIdentity",
+  async (fake) => {
+    const files = {
+      [`${HOME}/.aws/config`]:
+        "[profile ci]\nrole_arn = arn:aws:iam::123456789012:role/ci\nweb_identity_token_file = ~/token\nrole_session_name = ci-run\n",
+      [`${HOME}/token`]: TOKEN,
+    };
+    const chain = await findCredentials(
+      host({ AWS_PROFILE: "ci", AWS_ENDPOINT_URL_STS: fake.base }, { files }),
+    );
+    assertEquals((await chain.source!.credentials()).accessKeyId, "ASIAFIRST");
+    assertEquals(fake.seen[0].form.get("Action"), "AssumeRoleWithWebIdentity");
+    assertEquals(fake.seen[0].form.get("WebIdentityToken"), TOKEN);
+    assertEquals(fake.seen[0].form.get("RoleSessionName"), "ci-run");
+  },
+);
