@@ -143,7 +143,10 @@ async function call(
   }
   if (!response.ok) {
     const error = dig(tree, "ErrorResponse", "Error") ?? dig(tree, "Response", "Errors", "Error");
-    const code = typeof error?.Code === "string" ? error.Code : `HTTP ${response.status}`;
+    // Only a code of AWS's shape is repeated; anything else could be an echo of the request.
+    const code = typeof error?.Code === "string" && /^[\w.]{1,64}$/.test(error.Code)
+      ? error.Code
+      : `HTTP ${response.status}`;
     throw new CredentialsError(options.source, `STS refused ${action} ("${code}")`, {
       status: response.status,
     });
