@@ -267,7 +267,7 @@ export function formatDuration(ms: number): string {
   return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
-/** One decimal, none when whole: `2.1%`, `5%`. */
+/** Up to two decimals, none when whole: `2.1%`, `1.96%`, `5%`. */
 function formatPercent(value: number): string {
-  return `${Number(value.toFixed(1))}%`;
+  return `${Number(value.toFixed(2))}%`;
 }
