@@ -29,6 +29,7 @@
  */
 import {
   type MetricDataRequest,
+  Params,
   readMetricDataRequest,
   signedRegion,
   SimulatedCloudWatchError,
@@ -168,12 +169,8 @@ export class CloudWatchSimulator {
     this.calls.push(call);
     let response: Response;
     try {
-      const params = new URL(request.url).searchParams;
-      if (request.method === "POST") {
-        for (const [name, value] of new URLSearchParams(await request.text())) {
-          params.append(name, value);
-        }
-      }
+      const params = new Params(new URL(request.url).searchParams);
+      if (request.method === "POST") params.add(new URLSearchParams(await request.text()));
       call.action = params.get("Action") ?? "";
       call.paged = params.has("NextToken");
       call.queries = [...params.keys()].filter((name) =>
@@ -205,7 +202,7 @@ export class CloudWatchSimulator {
     return response;
   }
 
-  #getMetricData(region: string, request: MetricDataRequest, params: URLSearchParams): Page {
+  #getMetricData(region: string, request: MetricDataRequest, params: Params): Page {
     const fingerprint = requestFingerprint(params);
     const offset = request.nextToken === null ? 0 : readToken(request.nextToken, fingerprint);
     const limit = Math.min(request.maxDatapoints ?? this.#maxDatapoints, this.#maxDatapoints);
@@ -339,8 +336,8 @@ function xmlResponse(status: number, requestId: string, body: string): Response 
 }
 
 /** The parameters that define a result, so a token is refused for another request. */
-function requestFingerprint(params: URLSearchParams): string {
-  const kept = [...params].filter(([name]) => name !== "NextToken" && name !== "MaxDatapoints")
+function requestFingerprint(params: Params): string {
+  const kept = params.entries().filter(([name]) => name !== "NextToken" && name !== "MaxDatapoints")
     .map(([name, value]) => `${name}=${value}`).sort().join("&");
   return hash(kept).toString(36);
 }
