@@ -223,10 +223,13 @@ Deno.test("instances are batched 500 queries a call, each asked once", async () 
     );
   };
   const { sent, fetch } = scripted([empty, empty, empty]);
+  let calls = 0;
   const series = await client(fetch).cpuMaxima("us-west-2", [...ids, ids[0]], {
     startTime: START,
     endTime: END,
+    onCall: () => calls++,
   });
+  assertEquals(calls, 3);
   assertEquals(
     sent.map(({ form }) => [...form.keys()].filter((key) => key.endsWith(".Id")).length),
     [MAX_QUERIES_PER_CALL, MAX_QUERIES_PER_CALL, 1],
