@@ -48,32 +48,30 @@ async function startMoto(): Promise<{ url: string; stop: () => Promise<void> }> 
   const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   const stop = async () => {
     child.kill("SIGTERM");
-    // Drained to the end, so the pipe closes with the process.
-    while (!(await lines.read()).done) { /* moto's request log */ }
+    await lines.cancel();
     await child.status;
   };
-  const timer = setTimeout(() => child.kill("SIGKILL"), START_TIMEOUT_MS);
-  let seen = "";
+  const timer = setTimeout(() => stop(), START_TIMEOUT_MS);
   try {
+    let seen = "";
     for (;;) {
       const { value, done } = await lines.read();
       if (done) throw new Error(`moto_server ended before it listened: ${seen.slice(-500)}`);
       seen += value;
       const port = seen.match(BANNER)?.[1];
-      if (port) {
-        // Keeps reading, so moto never blocks on a full pipe.
-        const drained = (async () => {
-          while (!(await lines.read()).done) { /* moto's request log */ }
-        })();
-        return {
-          url: `http://127.0.0.1:${port}/`,
-          stop: async () => {
-            child.kill("SIGTERM");
-            await drained;
-            await child.status;
-          },
-        };
-      }
+      if (!port) continue;
+      // Reads on, so moto never blocks on a full pipe with its request log.
+      const drained = (async () => {
+        while (!(await lines.read()).done) { /* moto's request log */ }
+      })();
+      return {
+        url: `http://127.0.0.1:${port}/`,
+        stop: async () => {
+          child.kill("SIGTERM");
+          await drained;
+          await child.status;
+        },
+      };
     }
   } catch (error) {
     await stop().catch(() => {});
