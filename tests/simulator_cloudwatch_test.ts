@@ -5,6 +5,7 @@ import { Ec2Signer } from "../src/ec2/signer.ts";
 import {
   busyCpu,
   CloudWatchSimulator,
+  RunLog,
   type RunningInterval,
   SAMPLE_PERIOD_MS,
 } from "../src/simulator/cloudwatch.ts";
@@ -385,4 +386,28 @@ Deno.test("the simulator's metrics drive the idle verdict end to end", async () 
     idle: false,
     reason: "not idle: running 1 h, the rule needs 1 h 30 min of metrics",
   });
+});
+
+Deno.test("a RunLog fed state changes gives the simulator each instance's running intervals", async () => {
+  const log = new RunLog();
+  const at = (minutesAgo: number) => T0 - minutesAgo * MINUTE;
+  log.changed(REGION, CYCLED_ID, "pending", at(62));
+  log.changed(REGION, CYCLED_ID, "running", at(60));
+  log.changed(REGION, CYCLED_ID, "running", at(50));
+  log.changed(REGION, CYCLED_ID, "stopping", at(40));
+  log.changed(REGION, CYCLED_ID, "stopped", at(39));
+  log.changed(REGION, CYCLED_ID, "running", at(20));
+  assertEquals(log.history(REGION, CYCLED_ID), [
+    { start: at(60), end: at(40) },
+    { start: at(20), end: null },
+  ]);
+  assertEquals(log.history("eu-central-1", CYCLED_ID), null);
+  const simulator = new CloudWatchSimulator({ now: () => T0, history: log.history });
+  simulator.setCpu(CYCLED_ID, 1);
+  const client = new CloudWatchClient({ credentials: CREDENTIALS, fetch: simulator.fetch });
+  const series = await client.cpuMaxima(REGION, [CYCLED_ID], { startTime: at(60), endTime: T0 });
+  assertEquals(
+    series.get(CYCLED_ID)!.points.map((point) => (T0 - point.timestamp) / MINUTE),
+    [60, 55, 50, 45, 20, 15, 10],
+  );
 });

@@ -7,8 +7,9 @@
  *
  * **The seam.** The simulator keeps no instances of its own: it asks
  * {@linkcode RunningHistory} for the intervals an instance was running. The
- * EC2 simulator will answer it from its state changes; until then a test
- * passes a function over a fixed list. Timer-free, as the EC2 simulator:
+ * EC2 simulator will answer it from its state changes, recorded in a
+ * {@linkcode RunLog} (`runLog.changed(region, id, state, at)` on each change,
+ * `history: runLog.history`); a test may pass a function over a fixed list. Timer-free, as the EC2 simulator:
  * every answer is computed from the injected clock.
  *
  * A point exists for each 5-minute period that overlaps a running interval
@@ -36,6 +37,9 @@ import {
   type Stat,
   type StatQuery,
 } from "./_cloudwatch_request.ts";
+import type { RunningInterval } from "./_cloudwatch_runs.ts";
+
+export { RunLog, type RunningInterval } from "./_cloudwatch_runs.ts";
 
 /** The period of EC2's basic monitoring, ms. */
 export const SAMPLE_PERIOD_MS = 5 * 60_000;
@@ -46,12 +50,6 @@ export const DEFAULT_MAX_DATAPOINTS = 100_800;
 const NAMESPACE = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 const API_VERSION = "2010-08-01";
 const XML_CONTENT_TYPE = "text/xml";
-
-/** A span an instance was running: ms since the epoch; `end` null while it still runs. */
-export interface RunningInterval {
-  start: number;
-  end: number | null;
-}
 
 /**
  * The seam to the instances: the intervals `instanceId` in `region` was
