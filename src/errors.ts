@@ -8,6 +8,7 @@
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
+import { ChangeInProgressError } from "./domain/change_queue.ts";
 import {
   InstanceNotFoundError,
   ListingTooLongError,
@@ -94,6 +95,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof InstanceNotFoundError) return notFound();
   if (error instanceof StartTimeNotWrittenError) {
     return new ApiError(502, "start_time", error.message);
+  }
+  if (error instanceof ChangeInProgressError) {
+    return new ApiError(409, "instance_id", error.message);
   }
   if (error instanceof ListingTooLongError) return new ApiError(422, "filter", error.message);
   if (error instanceof Ec2Error) return fromEc2Error(error);

@@ -73,7 +73,12 @@ Deno.test("StartInstances acted on but its answer lost once: the retry succeeds 
     { action: "StartInstances", when: "after", fault: { kind: "reset" } },
   ]);
   assertEquals(result.status, 204);
-  assertEquals(result.calls, ["StartInstances", "StartInstances", "CreateTags"]);
+  assertEquals(result.calls, [
+    "StartInstances",
+    "StartInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
   assertEquals(result.instance.state, "pending");
   assertEquals(result.instance.tags.start_time, NOW);
 });
