@@ -19,10 +19,27 @@ export class ChangeInProgressError extends Error {
   }
 }
 
+/** Which instance a change is for. */
+export interface ChangeTarget {
+  region: string;
+  instanceId: string;
+}
+
+/** Options of {@linkcode InstanceChangeQueue}. */
+export interface ChangeQueueOptions {
+  /** Told when a change has to wait for an earlier one to the same instance (logs, tests). */
+  onQueued?: (target: ChangeTarget) => void;
+}
+
 /** Runs the changes to each instance in the order they arrive, one at a time. */
 export class InstanceChangeQueue {
   /** Per instance, the promise that settles when its last queued change is done. */
   readonly #tails = new Map<string, Promise<void>>();
+  readonly #onQueued: ((target: ChangeTarget) => void) | undefined;
+
+  constructor(options: ChangeQueueOptions = {}) {
+    this.#onQueued = options.onQueued;
+  }
 
   /**
    * Runs `change` once every change queued before it for the same instance is
@@ -32,7 +49,7 @@ export class InstanceChangeQueue {
    * @throws {ChangeInProgressError} when `signal` aborts before its turn
    */
   async run<T>(
-    target: { region: string; instanceId: string },
+    target: ChangeTarget,
     change: () => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
@@ -44,7 +61,10 @@ export class InstanceChangeQueue {
     const tail = previous ? previous.then(() => finished) : finished;
     this.#tails.set(key, tail);
     try {
-      if (previous) await turn(previous, signal, target.instanceId);
+      if (previous) {
+        this.#onQueued?.(target);
+        await turn(previous, signal, target.instanceId);
+      }
       return await change();
     } finally {
       finish();
@@ -53,7 +73,7 @@ export class InstanceChangeQueue {
   }
 
   /** Whether a change to this instance is running or waiting. */
-  has(target: { region: string; instanceId: string }): boolean {
+  has(target: ChangeTarget): boolean {
     return this.#tails.has(`${target.region}/${target.instanceId}`);
   }
 }
