@@ -7,6 +7,7 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { THROTTLING_CODES } from "./ec2/client.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
 import { ChangeInProgressError } from "./domain/change_queue.ts";
 import {
@@ -123,7 +124,7 @@ function fromEc2Error(error: Ec2Error): ApiError {
   }
   const credentialProblem = CREDENTIAL_PROBLEMS[error.code];
   if (credentialProblem) return new ApiError(502, "aws", credentialProblem);
-  if (error.status >= 500 || error.code === "RequestLimitExceeded") {
+  if (error.status >= 500 || error.status === 429 || THROTTLING_CODES.has(error.code)) {
     return new ApiError(
       503,
       "aws",

@@ -159,6 +159,18 @@ Deno.test("a throttled RebootInstances is sent again for each throttling code: E
   }
 });
 
+Deno.test("a reboot throttled on every attempt answers 503 with Retry-After, whatever the code", async () => {
+  for (const code of ["RequestLimitExceeded", "Throttling", "SlowDown"]) {
+    const result = await changeUnder("reboot", RUNNING_ID, [
+      { action: "RebootInstances", times: 3, fault: { kind: "error", code, status: 400 } },
+    ]);
+    assertEquals(result.status, 503, code);
+    assertEquals(result.response.headers.get("retry-after"), "5");
+    assertEquals(count(result.calls, "RebootInstances"), 3);
+    assertEquals(result.instance.reboots, 0);
+  }
+});
+
 Deno.test("the throttling codes are exactly those both AWS SDKs name", () => {
   // botocore retries/standard.py ThrottledRetryableChecker._THROTTLED_ERROR_CODES and
   // @smithy/service-error-classification THROTTLING_ERROR_CODES hold the same fourteen.

@@ -11,6 +11,7 @@ import { keyDigest } from "../src/auth.ts";
 import { ChangeInProgressError, InstanceChangeQueue } from "../src/domain/change_queue.ts";
 import { Ec2Client } from "../src/ec2/client.ts";
 import { Ec2Simulator, FaultGate, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+import { toApiError } from "../src/errors.ts";
 import { FULL_ACCESS } from "../src/scopes.ts";
 import type { SweepReport } from "../src/sweep.ts";
 import { API_KEY, AWS_SECRET, KEYED, REGION, RUNNING_ID, STOPPED_ID, T0 } from "./_helpers.ts";
@@ -327,4 +328,27 @@ Deno.test('the sweep heals start_time: a time on a stopped instance, "" on a run
   assertEquals(heals.map(({ instance_id }) => instance_id), [RUNNING_ID, STOPPED_ID]);
   // The next sweep finds nothing to heal.
   assertEquals((await (await sweep()).json()).healed, []);
+});
+
+Deno.test("a held call ends when its request is aborted, and EC2 never acts on it", async () => {
+  const world = ec2World();
+  const gate = hold(world.simulator, "CreateTags");
+  const ec2 = new Ec2Client({
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },
+    fetch: world.simulator.fetch,
+  });
+  const deadline = new AbortController();
+  const write = ec2.createTags(REGION, [RUNNING_ID], { start_time: "" }, {
+    signal: deadline.signal,
+  }).catch((error) => error);
+  await gate.reached;
+  deadline.abort();
+  assertEquals((await write).message, "EC2 did not answer in time");
+  gate.release();
+  assertEquals(world.simulator.instance(REGION, RUNNING_ID)!.tags.start_time, STARTED);
+});
+
+Deno.test("a change still queued at its deadline answers 409 instance_id, saying nothing was done", () => {
+  const error = toApiError(new ChangeInProgressError(RUNNING_ID));
+  assertEquals([error.status, error.id], [409, "instance_id"]);
 });
