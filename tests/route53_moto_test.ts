@@ -6,6 +6,7 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { AwsClient } from "aws4fetch";
 import { Route53Client, Route53Error } from "../src/aws/route53.ts";
+import { reconcileDns, route53DnsProvider } from "../src/domain/dns.ts";
 import { motoUnavailable, startMoto } from "./_moto.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "moto-secret-example" };
@@ -79,6 +80,48 @@ Deno.test({
         Route53Error,
       );
       assertEquals([missing.code, missing.status], ["NoSuchHostedZone", 404]);
+    } finally {
+      await moto.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "moto: an instance's name is written on start and deleted on stop by the DNS rules",
+  ignore: unavailable !== null,
+  sanitizeResources: false,
+  async fn() {
+    const moto = await startMoto();
+    try {
+      await createZone(moto.endpoint, "example.com", "ref-3");
+      await createZone(moto.endpoint, "dev.example.com", "ref-4");
+      const client = new Route53Client({ credentials: CREDENTIALS, endpoint: moto.endpoint });
+      const provider = route53DnsProvider(client);
+      const box = {
+        id: "i-0a1b2c3d4e5f60718",
+        state: "running",
+        publicIpAddress: "3.1.2.3",
+        ipv6Address: "2600:1f14::1",
+        tags: { "workwork:dns": "game.dev.example.com" },
+      };
+      const started = await reconcileDns(provider, box);
+      assertEquals(started.outcomes.map((o) => o.result), ["created", "created"]);
+      const zone = await provider.zoneFor("game.dev.example.com");
+      assertEquals(zone.name, "dev.example.com");
+      assertEquals((await client.recordSet(zone.id, "game.dev.example.com", "A"))?.values, [
+        "3.1.2.3",
+      ]);
+      const again = await reconcileDns(provider, box);
+      assertEquals(again.outcomes.map((o) => o.result), ["unchanged", "unchanged"]);
+      const stopped = await reconcileDns(provider, {
+        ...box,
+        state: "stopped",
+        publicIpAddress: null,
+        ipv6Address: null,
+      });
+      assertEquals(stopped.outcomes.map((o) => o.result), ["deleted", "deleted"]);
+      assertEquals(await client.recordSet(zone.id, "game.dev.example.com", "A"), null);
+      assertEquals(await client.recordSet(zone.id, "game.dev.example.com", "AAAA"), null);
     } finally {
       await moto.stop();
     }
