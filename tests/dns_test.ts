@@ -306,6 +306,14 @@ for (
       "failed",
       "refused",
     ]]);
+    // AWS's AccessDenied text names the account and user; the report does not.
+    assert(report.outcomes.every((o) => !o.error?.message.includes("arn:aws")));
+    if (label === "Route53") {
+      assertEquals(
+        report.outcomes[0].error?.message,
+        "This service's AWS credentials may not do this in Route53 (AccessDenied): check their IAM policy",
+      );
+    }
     assert(
       report.outcomes.every((o) =>
         !JSON.stringify(o).includes(CREDENTIALS.secretAccessKey) &&

@@ -375,3 +375,34 @@ Deno.test("recordSet reads back what an UPSERT wrote and null once it is deleted
     "2600:1f14::1",
   ]);
 });
+
+Deno.test("a call without parameters has no empty query string", async () => {
+  const script = scripted(xml(ZONES_BY_NAME));
+  const client = new Route53Client({ credentials: CREDENTIALS, fetch: script.fetch });
+  await client.listHostedZonesByName();
+  assertEquals(
+    script.requests[0].url,
+    "https://route53.amazonaws.com/2013-04-01/hostedzonesbyname",
+  );
+});
+
+Deno.test("a body that breaks off mid-answer is a network failure, retried", async () => {
+  const broken = () =>
+    new Response(
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode("<GetChangeResponse>"));
+          controller.error(new TypeError("connection reset"));
+        },
+      }),
+    );
+  const script = scripted(broken(), broken(), broken());
+  const client = new Route53Client({
+    credentials: CREDENTIALS,
+    fetch: script.fetch,
+    random: NO_JITTER,
+  });
+  const error = await assertRejects(() => client.getChange("C1"), Route53TransportError);
+  assertEquals([error.failure, error.message], ["network", "Route53's answer broke off"]);
+  assertEquals(script.requests.length, 3);
+});

@@ -117,7 +117,7 @@ export class Route53Client {
     if (options.maxItems !== undefined) query.set("maxitems", String(options.maxItems));
     return await this.#call(
       "GET",
-      `/hostedzonesbyname?${query}`,
+      withQuery("/hostedzonesbyname", query),
       undefined,
       options,
       (xml, r) => readHostedZonePage(xml, r),
@@ -163,7 +163,7 @@ export class Route53Client {
     if (options.maxItems !== undefined) query.set("maxitems", String(options.maxItems));
     return await this.#call(
       "GET",
-      `/hostedzone/${encodeURIComponent(zoneId)}/rrset?${query}`,
+      withQuery(`/hostedzone/${encodeURIComponent(zoneId)}/rrset`, query),
       undefined,
       options,
       readRecordSetPage,
@@ -240,7 +240,7 @@ export class Route53Client {
     const url = `${this.#base}/${ROUTE53_API_VERSION}${path}`;
     for (let attempt = 1;; attempt++) {
       const outcome = await this.#attempt(method, url, body, signal);
-      if (outcome instanceof Response) return read(await outcome.text(), outcome);
+      if (!(outcome instanceof Error)) return read(outcome.text, outcome.response);
       if (attempt >= MAX_ATTEMPTS || !isRetryable(outcome)) throw outcome;
       await this.#backoff(attempt, signal);
     }
@@ -251,7 +251,7 @@ export class Route53Client {
     url: string,
     body: string | undefined,
     signal: AbortSignal,
-  ): Promise<Response | Route53Error | Route53TransportError> {
+  ): Promise<{ text: string; response: Response } | Route53Error | Route53TransportError> {
     const { accessKeyId, secretAccessKey, sessionToken } = this.#options.credentials;
     const signed = await new AwsV4Signer({
       method,
@@ -274,7 +274,7 @@ export class Route53Client {
       }
       return new Route53TransportError("network", "Cannot reach Route53", { cause });
     }
-    if (response.ok) return response;
+    // Read every body, failed ones too: an unread body holds the connection.
     let text: string;
     try {
       text = await response.text();
@@ -284,6 +284,7 @@ export class Route53Client {
       }
       return new Route53TransportError("network", "Route53's answer broke off", { cause });
     }
+    if (response.ok) return { text, response };
     const error = readError(text, response.status, response.headers.get("x-amzn-requestid"));
     if (error instanceof Route53Error || error instanceof Route53TransportError) return error;
     throw error;
@@ -306,6 +307,11 @@ export class Route53Client {
       else signal.addEventListener("abort", onAbort, { once: true });
     });
   }
+}
+
+function withQuery(path: string, query: URLSearchParams): string {
+  const text = query.toString();
+  return text === "" ? path : `${path}?${text}`;
 }
 
 /** `Game.Example.com` and `game.example.com.` alike → `game.example.com.`. */

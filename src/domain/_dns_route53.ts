@@ -22,6 +22,21 @@ import {
   DnsZone,
 } from "./_dns_provider.ts";
 
+/**
+ * Credential problems, named for the operator. Route53's own message is not
+ * echoed: AccessDenied's names the account and the IAM user.
+ */
+const CREDENTIAL_MESSAGES: Record<string, string> = {
+  AccessDenied:
+    "This service's AWS credentials may not do this in Route53 (AccessDenied): check their IAM policy",
+  InvalidClientTokenId:
+    "Route53 rejected this service's AWS credentials (InvalidClientTokenId): check the keys",
+  SignatureDoesNotMatch:
+    "Route53 rejected the request's signature (SignatureDoesNotMatch): check the secret key and the clock",
+  ExpiredToken: "This service's AWS session token has expired (ExpiredToken)",
+  MissingAuthenticationToken: "Route53 received no credentials (MissingAuthenticationToken)",
+};
+
 /** A {@linkcode DnsProvider} writing to Route53 through `client`. */
 export function route53DnsProvider(
   client: Route53Client,
@@ -107,7 +122,9 @@ function asDnsError(error: unknown): unknown {
   if (error instanceof DnsError) return error;
   if (error instanceof Route53Error) {
     const code = error.code === "NoSuchHostedZone" ? "no_zone" : "refused";
-    return new DnsError(code, `Route53 refused the request: ${error.code}: ${error.message}`, {
+    const message = CREDENTIAL_MESSAGES[error.code] ??
+      `Route53 refused the request (${error.code}): ${error.message}`;
+    return new DnsError(code, message, {
       providerCode: error.code,
       cause: error,
     });
