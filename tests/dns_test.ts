@@ -336,6 +336,18 @@ for (
   });
 }
 
+Deno.test("Route53: a sweep that finds the records right sends reads only, no change", async () => {
+  const route53 = new Route53Simulator({ zones: [{ name: "example.com" }] });
+  const client = new Route53Client({ credentials: CREDENTIALS, fetch: route53.fetch });
+  const provider = route53DnsProvider(client);
+  const box = instance({ ipv6Address: "2600:1f14::1" });
+  await reconcileDns(provider, box);
+  const before = route53.calls.length;
+  const report = await reconcileDns(provider, box);
+  assertEquals(report.outcomes.map((o) => o.result), ["unchanged", "unchanged"]);
+  assertEquals(route53.calls.slice(before), ["ListResourceRecordSets", "ListResourceRecordSets"]);
+});
+
 Deno.test("Route53: private zones are never written", async () => {
   const backend = route53Backend();
   assertEquals((await backend.provider.zoneFor("db.internal.example.com")).name, "example.com");
