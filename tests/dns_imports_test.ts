@@ -31,7 +31,8 @@ Deno.test({
       ["src/aws/route53.ts", (s) => !s.startsWith(".") || s.startsWith("./")],
       ["src/aws/_route53_xml.ts", (s) => !s.startsWith(".") || s.startsWith("./")],
       ["src/cloudflare/dns.ts", (s) => !s.startsWith(".")],
-      ["src/simulator/route53.ts", (s) => !s.startsWith(".")],
+      ["src/simulator/route53.ts", (s) => !s.startsWith(".") || s.startsWith("./_route53")],
+      ["src/simulator/_route53_wire.ts", (s) => !s.startsWith(".")],
       ["src/simulator/cloudflare_dns.ts", (s) => !s.startsWith(".")],
       ...["dns.ts", "_dns_names.ts", "_dns_provider.ts", "_dns_route53.ts", "_dns_cloudflare.ts"]
         .map((name): [string, (s: string) => boolean] => [

@@ -15,18 +15,25 @@
  *
  * @module
  */
-import { XMLParser } from "fast-xml-parser";
+import {
+  checkSignature,
+  compare,
+  errorResponse,
+  escape,
+  fqdn,
+  maxItemsOf,
+  parseChanges,
+  recordSetXml,
+  sameValues,
+  type SimulatedRecordSet,
+  SimulatedRoute53Error,
+  sortKey,
+  xmlResponse,
+} from "./_route53_wire.ts";
 
-const NAMESPACE = "https://route53.amazonaws.com/doc/2013-04-01/";
+export type { SimulatedRecordSet } from "./_route53_wire.ts";
+
 const DEFAULT_SYNC_MS = 2_000;
-const MAX_ITEMS = 100;
-const TYPES = new Set(["A", "AAAA", "CNAME", "TXT", "MX", "NS", "SOA", "SRV", "CAA", "PTR"]);
-const PARSER = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  isArray: (name) => ["Change", "ResourceRecord"].includes(name),
-});
 
 /** A hosted zone to start with. */
 export interface SimulatedZoneSeed {
@@ -35,14 +42,6 @@ export interface SimulatedZoneSeed {
   /** `Z…`; made up from the name when absent. */
   id?: string;
   privateZone?: boolean;
-}
-
-/** A record set as the simulator keeps it. */
-export interface SimulatedRecordSet {
-  name: string;
-  type: string;
-  ttl: number;
-  values: string[];
 }
 
 /** A fault the next matching request answers with, instead of doing its work. */
@@ -70,12 +69,6 @@ interface Zone {
   name: string;
   privateZone: boolean;
   records: Map<string, SimulatedRecordSet>;
-}
-
-class SimulatedRoute53Error extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
-    super(message);
-  }
 }
 
 /** The fake Route53. `fetch` is a fetch function to hand to the client. */
@@ -328,147 +321,4 @@ export class Route53Simulator {
     return `<ChangeInfo><Id>/change/${id}</Id><Status>${status}</Status>` +
       `<SubmittedAt>${new Date(submitted).toISOString()}</SubmittedAt></ChangeInfo>`;
   }
-}
-
-interface ParsedChange {
-  action: "CREATE" | "UPSERT" | "DELETE";
-  set: SimulatedRecordSet;
-}
-
-function parseChanges(body: string): ParsedChange[] {
-  let doc: Record<string, unknown>;
-  try {
-    doc = PARSER.parse(body);
-  } catch {
-    throw new SimulatedRoute53Error("InvalidInput", "Could not parse the request body as XML", 400);
-  }
-  // deno-lint-ignore no-explicit-any
-  const changes = (doc as any)?.ChangeResourceRecordSetsRequest?.ChangeBatch?.Changes?.Change;
-  if (!Array.isArray(changes) || changes.length === 0) {
-    throw new SimulatedRoute53Error(
-      "InvalidInput",
-      "1 validation error detected: Value null at 'changeBatch.changes' failed to satisfy constraint: Member must not be null",
-      400,
-    );
-  }
-  return changes.map((change) => {
-    const action = change?.Action;
-    const set = change?.ResourceRecordSet;
-    if (!["CREATE", "UPSERT", "DELETE"].includes(action)) {
-      throw new SimulatedRoute53Error("InvalidInput", `Invalid action: "${action}"`, 400);
-    }
-    const type = String(set?.Type ?? "");
-    if (!TYPES.has(type)) {
-      throw new SimulatedRoute53Error("InvalidInput", `Invalid type: "${type}"`, 400);
-    }
-    const ttl = Number(set?.TTL);
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 2147483647) {
-      throw new SimulatedRoute53Error("InvalidInput", `Invalid TTL: "${set?.TTL}"`, 400);
-    }
-    const values = (set?.ResourceRecords?.ResourceRecord ?? []).map((r: { Value?: unknown }) =>
-      String(r?.Value ?? "")
-    );
-    if (values.length === 0) {
-      throw new SimulatedRoute53Error("InvalidInput", "ResourceRecords must not be empty", 400);
-    }
-    for (const value of values) checkValue(type, value);
-    return { action, set: { name: fqdn(String(set?.Name ?? "")), type, ttl, values } };
-  });
-}
-
-const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
-function checkValue(type: string, value: string): void {
-  const bad = (type === "A" && !IPV4.test(value)) ||
-    (type === "AAAA" && !(value.includes(":") && URL.canParse(`http://[${value}]/`)));
-  if (bad) {
-    throw new SimulatedRoute53Error(
-      "InvalidChangeBatch",
-      `[Invalid Resource Record: 'FATAL problem: ARRDATAIllegalIPv${
-        type === "A" ? 4 : 6
-      }Address (Value is not a valid IPv${
-        type === "A" ? 4 : 6
-      } address) encountered with '${value}'']`,
-      400,
-    );
-  }
-}
-
-function checkSignature(request: Request): void {
-  const authorization = request.headers.get("authorization");
-  if (!authorization) {
-    throw new SimulatedRoute53Error(
-      "MissingAuthenticationToken",
-      "Missing Authentication Token",
-      403,
-    );
-  }
-  if (!authorization.includes("/us-east-1/route53/aws4_request")) {
-    throw new SimulatedRoute53Error(
-      "SignatureDoesNotMatch",
-      "Credential should be scoped to a valid region and to the service 'route53'",
-      403,
-    );
-  }
-}
-
-function maxItemsOf(params: URLSearchParams): number {
-  const raw = params.get("maxitems");
-  if (raw === null) return MAX_ITEMS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new SimulatedRoute53Error("InvalidInput", `Invalid maxitems: "${raw}"`, 400);
-  }
-  return Math.min(value, MAX_ITEMS);
-}
-
-function recordSetXml(set: SimulatedRecordSet): string {
-  return `<ResourceRecordSet><Name>${escape(set.name)}</Name><Type>${set.type}</Type>` +
-    `<TTL>${set.ttl}</TTL><ResourceRecords>` +
-    set.values.map((value) => `<ResourceRecord><Value>${escape(value)}</Value></ResourceRecord>`)
-      .join("") +
-    "</ResourceRecords></ResourceRecordSet>";
-}
-
-function xmlResponse(root: string, inner: string): Response {
-  return new Response(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${NAMESPACE}">${inner}</${root}>`,
-    {
-      headers: { "content-type": "text/xml", "x-amzn-requestid": crypto.randomUUID() },
-    },
-  );
-}
-
-function errorResponse(code: string, message: string, status: number): Response {
-  const requestId = crypto.randomUUID();
-  return new Response(
-    `<?xml version="1.0"?>\n<ErrorResponse xmlns="${NAMESPACE}"><Error>` +
-      `<Type>${status >= 500 ? "Receiver" : "Sender"}</Type><Code>${code}</Code>` +
-      `<Message>${
-        escape(message)
-      }</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    { status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId } },
-  );
-}
-
-function fqdn(name: string): string {
-  const lower = name.toLowerCase();
-  return lower.endsWith(".") ? lower : `${lower}.`;
-}
-
-/** Route53 orders names by their labels read right to left. */
-function sortKey(name: string): string {
-  return name.split(".").filter(Boolean).reverse().join("\u0000");
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function sameValues(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
-}
-
-function escape(value: string): string {
-  return value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
