@@ -51,6 +51,24 @@ Deno.test("an instance in the wrong state answers 409 with EC2's own message", a
   assertEquals(simulator.instance(REGION, STOPPED_ID)?.state, "pending");
 });
 
+Deno.test("a stop EC2 refuses for disableApiStop answers 409 with EC2's message, no tag written", async () => {
+  const { app, simulator } = await testService();
+  const message =
+    `The instance '${RUNNING_ID}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`;
+  simulator.inject({
+    action: "StopInstances",
+    fault: { kind: "error", code: "OperationNotPermitted", message },
+  });
+  const stop = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(stop.status, 409);
+  assertEquals(await errorOf(stop), { id: "instance_id", title: message });
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.state, "running");
+  assertEquals(simulator.calls.map(({ action }) => action), ["StopInstances"]);
+});
+
 Deno.test("credential problems answer 502 aws, naming the problem and echoing no secret", async () => {
   const cases: [string, number, string][] = [
     ["AuthFailure", 401, "AuthFailure"],
