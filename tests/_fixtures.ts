@@ -268,4 +268,5 @@ export const MOTO_UNKNOWN_ACTION = `<!doctype html>
 <html lang=en>
 <title>500 Internal Server Error</title>
 <h1>Internal Server Error</h1>
-<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>`;
+<p>The server encountered an internal error and was unable to complete your request. Either the server is overloaded or there is an error in the application.</p>
+`;

@@ -79,17 +79,23 @@ export async function startMoto(): Promise<MotoServer | string> {
   };
 }
 
-/** Signed EC2 Query calls straight to moto, bypassing the service and its client. */
-export class MotoEc2 {
+/**
+ * Signed EC2 Query calls straight to an endpoint (moto, or the simulator's
+ * `fetch`), bypassing the service and its client: raw answers.
+ */
+export class RawEc2 {
   readonly #signer: Ec2Signer;
+  readonly #fetch: (url: string, init: RequestInit) => Promise<Response>;
   constructor(
     readonly base: string,
     credentials: { accessKeyId: string; secretAccessKey: string },
+    send: (url: string, init: RequestInit) => Promise<Response> = fetch,
   ) {
     this.#signer = new Ec2Signer(credentials);
+    this.#fetch = send;
   }
 
-  /** Sends `action` signed for `region` and answers moto's raw answer. */
+  /** Sends `action` signed for `region` and answers the raw answer. */
   async call(action: string, params: QueryParams, region: string): Promise<MotoAnswer> {
     const url = `${this.base}/`;
     const body = encodeQuery(action, params);
@@ -99,7 +105,7 @@ export class MotoEc2 {
       headers: { "content-type": FORM_CONTENT_TYPE },
       body,
     });
-    const response = await fetch(url, { method: "POST", headers, body });
+    const response = await this.#fetch(url, { method: "POST", headers, body });
     return {
       status: response.status,
       contentType: response.headers.get("content-type"),

@@ -14,7 +14,7 @@
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { mayStartServer, type RunningServer, startServer } from "./_server.ts";
-import { MotoEc2, REQUIRE_MOTO_VARIABLE, skeleton, startMoto } from "./_moto.ts";
+import { RawEc2, REQUIRE_MOTO_VARIABLE, skeleton, startMoto } from "./_moto.ts";
 import { errorOf } from "./_helpers.ts";
 import {
   MOTO_CREATE_TAGS,
@@ -57,7 +57,7 @@ Deno.test({
   sanitizeResources: false,
   async fn(t) {
     if (typeof moto === "string") throw new Error(`${REQUIRE_MOTO_VARIABLE} is set, but ${moto}`);
-    const ec2 = new MotoEc2(moto.base, CREDENTIALS);
+    const ec2 = new RawEc2(moto.base, CREDENTIALS);
     let server: RunningServer | undefined;
     try {
       const image = await ec2.anyImageId(REGION);
