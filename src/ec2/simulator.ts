@@ -50,6 +50,7 @@ import {
 } from "./_simulator_instance.ts";
 import {
   checkCredential,
+  checkParameters,
   type Credential,
   decodeNextToken,
   dryRun,
@@ -285,6 +286,8 @@ export class Ec2Simulator {
         );
       }
       if (!params.Version) throw missingParameter("Version");
+      // moto ignores what it does not know; EC2 refuses it.
+      if (this.#dialect === "ec2") checkParameters(action, params);
       const body = this.#perform(action, credential.region, params);
       if (body === undefined && this.#dialect === "moto") return motoUnknownAction();
       if (body === undefined) {
