@@ -54,7 +54,6 @@ if (typeof moto === "string" && !required) {
 Deno.test({
   name: "the service started against moto keeps the HTTP contract, and moto agrees with it",
   ignore: typeof moto === "string" && !required,
-  sanitizeResources: false,
   async fn(t) {
     if (typeof moto === "string") throw new Error(`${REQUIRE_MOTO_VARIABLE} is set, but ${moto}`);
     const ec2 = new RawEc2(moto.base, CREDENTIALS);
