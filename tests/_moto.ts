@@ -36,7 +36,8 @@ export interface MotoAnswer {
  */
 export async function startMoto(): Promise<MotoServer | string> {
   const run = await Deno.permissions.query({ name: "run", command: "moto_server" });
-  if (run.state !== "granted") return "it needs --allow-run=moto_server";
+  // Deno resolves an allowed command on PATH when it starts: one not found there is not granted.
+  if (run.state !== "granted") return "it needs moto_server on PATH and --allow-run=moto_server";
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command("moto_server", {
