@@ -106,6 +106,7 @@ Deno.test("a <return> that is there and not true is a refusal, whatever else it 
     const xml = MOTO_CREATE_TAGS.replace("</requestId>", `</requestId><return>${value}</return>`);
     const error = assertThrows(() => readReturn("CreateTags", xml), Ec2Error);
     assertEquals(error.code, RETURN_FALSE_CODE);
+    assertEquals(error.message.includes(value || "\u0000"), value === "false", error.message);
   }
   // Spaces around the value are the layout of the answer, not the value.
   readReturn("CreateTags", CREATE_TAGS.replace(">true<", ">\n  true\n<"));

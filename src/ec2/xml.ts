@@ -179,12 +179,14 @@ export function readReturn(action: string, xml: string): ReturnResult {
   const root = parseRoot(xml, `${action}Response`);
   const requestId = leaf(root, "requestId");
   const returned = leaf(root, "return");
-  if (returned !== null && returned.trim() !== "true") {
-    throw new Ec2Error(
-      RETURN_FALSE_CODE,
-      `EC2 answered ${action} with return "${returned.trim()}": it was not done`,
-      { status: 200, requestId },
-    );
+  const value = returned?.trim();
+  if (value !== undefined && value !== "true") {
+    // The value is not echoed unless it is "false": it could be anything, of any length.
+    const said = value === "false" ? 'return "false"' : 'a return other than "true"';
+    throw new Ec2Error(RETURN_FALSE_CODE, `EC2 answered ${action} with ${said}: it was not done`, {
+      status: 200,
+      requestId,
+    });
   }
   return { requestId };
 }
