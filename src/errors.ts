@@ -70,6 +70,9 @@ const CONFLICT_CODES = new Set([
   "UnsupportedHibernationConfiguration",
   "InsufficientInstanceCapacity",
   "InstanceLimitExceeded",
+  // "The instance 'i-…' may not be stopped. Modify its 'disableApiStop'
+  // instance attribute and try again": EC2 and moto alike.
+  "OperationNotPermitted",
 ]);
 /**
  * Credential problems, named for the operator. EC2's own message is not

@@ -7,10 +7,10 @@ import { assertEquals, assertRejects } from "@std/assert";
 import { AwsClient } from "aws4fetch";
 import { Route53Client, Route53Error } from "../src/aws/route53.ts";
 import { reconcileDns, route53DnsProvider } from "../src/domain/dns.ts";
-import { motoUnavailable, startMoto } from "./_moto.ts";
+import { motoUnavailable, startMotoOrThrow } from "./_moto.ts";
 
 const CREDENTIALS = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "moto-secret-example" };
-const unavailable = motoUnavailable();
+const unavailable = await motoUnavailable();
 if (unavailable) console.warn(`Skipping the moto Route53 tests: ${unavailable}`);
 
 /** CreateHostedZone, which the service never calls, sent with aws4fetch itself. */
@@ -33,11 +33,11 @@ Deno.test({
   ignore: unavailable !== null,
   sanitizeResources: false,
   async fn() {
-    const moto = await startMoto();
+    const moto = await startMotoOrThrow();
     try {
-      const zoneId = await createZone(moto.endpoint, "example.com", "ref-1");
-      await createZone(moto.endpoint, "other.org", "ref-2");
-      const client = new Route53Client({ credentials: CREDENTIALS, endpoint: moto.endpoint });
+      const zoneId = await createZone(moto.base, "example.com", "ref-1");
+      await createZone(moto.base, "other.org", "ref-2");
+      const client = new Route53Client({ credentials: CREDENTIALS, endpoint: moto.base });
 
       const zones = await client.publicZonesNamed("example.com");
       assertEquals(zones.map((zone) => [zone.id, zone.name, zone.privateZone]), [
@@ -91,11 +91,11 @@ Deno.test({
   ignore: unavailable !== null,
   sanitizeResources: false,
   async fn() {
-    const moto = await startMoto();
+    const moto = await startMotoOrThrow();
     try {
-      await createZone(moto.endpoint, "example.com", "ref-3");
-      await createZone(moto.endpoint, "dev.example.com", "ref-4");
-      const client = new Route53Client({ credentials: CREDENTIALS, endpoint: moto.endpoint });
+      await createZone(moto.base, "example.com", "ref-3");
+      await createZone(moto.base, "dev.example.com", "ref-4");
+      const client = new Route53Client({ credentials: CREDENTIALS, endpoint: moto.base });
       const provider = route53DnsProvider(client);
       const box = {
         id: "i-0a1b2c3d4e5f60718",

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Answer, errorAnswer } from "./_simulator_answer.ts";
+import { type Answer, type Dialect, errorAnswer } from "./_simulator_answer.ts";
 import { AUTH_FAILURE_MESSAGE, SimulatedEc2Error } from "./_simulator_errors.ts";
 
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -112,6 +112,8 @@ export interface FaultContext {
   randomInt: (n: number) => number;
   /** A new request id. */
   requestId: () => string;
+  /** How the simulator writes its answers. */
+  dialect: Dialect;
 }
 
 /** The faults injected into a simulator, tried in the order they were injected. */
@@ -167,7 +169,7 @@ export class FaultQueue {
 export async function faultedAnswer(
   rule: QueuedFault,
   process: () => Answer,
-  { signal, action, randomInt, requestId }: FaultContext,
+  { signal, action, randomInt, requestId, dialect }: FaultContext,
 ): Promise<Answer> {
   const { fault } = rule;
   const processed = rule.when === "after" || fault.kind === "truncate" ? process() : undefined;
@@ -203,7 +205,7 @@ export async function faultedAnswer(
           fault.message ?? faultMessage(fault.code, action, randomInt),
         ),
         requestId(),
-        fault.status,
+        { status: fault.status, dialect },
       );
   }
 }
