@@ -28,7 +28,7 @@ import {
   listInstances,
   StartTimeNotWrittenError,
 } from "./instances.ts";
-import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
+import { type ClientBindings, FailureLimiter } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
@@ -85,7 +85,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const audit = sink && ((entry: SweepAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
-  const auth = limitFailures(limiter, apiKeyAuth(keys));
+  const auth = apiKeyAuth(keys, limiter);
 
   app.use(async function responseHeaders(c, next) {
     // Always made here, never the client's own X-Request-Id: echoing or

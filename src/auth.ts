@@ -12,6 +12,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./errors.ts";
 import { requestSite, SAFE_METHODS } from "./origin.ts";
+import { clientAddressOf, type FailureLimiter, tooManyFailures } from "./rate_limit.ts";
 import type { KeyScope } from "./scopes.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
@@ -112,7 +113,10 @@ export interface AuthVariables {
 
 /**
  * Middleware that resolves the request's key and lets it through only when it
- * matches one of `entries`; otherwise the handler never runs. A state change
+ * matches one of `entries`; otherwise the handler never runs. With a
+ * `limiter`, an address out of attempts gets 429 before its key is read, and
+ * each comparison is paid for first (see {@linkcode FailureLimiter.reserve}):
+ * a wrong key keeps its attempt spent, a match gets it back. A state change
  * authenticated by the cookie is refused when the browser says another site
  * sent it (a browser sends the cookie along with a form another site posts
  * here, and says so in `Sec-Fetch-Site` or `Origin`). A client that is no
@@ -120,6 +124,7 @@ export interface AuthVariables {
  */
 export function apiKeyAuth(
   entries: readonly ApiKeyEntry[],
+  limiter?: FailureLimiter,
 ): MiddlewareHandler<{ Variables: AuthVariables }> {
   if (entries.length === 0) throw new TypeError("Cannot check API keys: none configured");
   // Keys that matched once, as presented: the next request with one costs a
@@ -128,18 +133,26 @@ export function apiKeyAuth(
   // wrong key always takes the digest path and its constant-time compare.
   const matched = new Map<string, ApiKeyEntry>();
   return async function checkApiKey(c, next) {
+    const address = clientAddressOf(c);
+    // Nobody has failed lately, which is nearly always: retryAfter answers at once.
+    if (limiter && limiter.retryAfter(address) > 0) throw tooManyFailures(limiter, address);
     const { key, source } = await presentedKey(c);
     if (
       source === "cookie" && !SAFE_METHODS.has(c.req.method) && requestSite(c.req.raw) === "cross"
     ) {
       throw new ApiError(403, "origin", CROSS_SITE_TITLE);
     }
+    // Paid for here, after every await that reads the request: requests held
+    // back together still each find the attempt of the one before spent.
+    const attempt = limiter?.reserve(address);
+    if (attempt === null) throw tooManyFailures(limiter!, address);
     let entry = matched.get(key) ?? null;
     if (!entry) {
       entry = await matchKey(entries, key);
       if (entry && matched.size < entries.length) matched.set(key, entry);
     }
     if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
+    attempt?.refund();
     c.set("apiKey", entry);
     c.set("apiKeySource", source);
     await next();

@@ -1,7 +1,11 @@
 /**
- * Brute-force limiting of API keys: failed key checks are counted per client
- * address, and an address that used up its allowance gets 429 with
- * `Retry-After` until it is earned back, without its key even being checked.
+ * Brute-force limiting of API keys: every key check is paid for before the
+ * key is compared. The check reserves one attempt from the client address's
+ * allowance, synchronously, right before the comparison, and a match refunds
+ * it; so however many requests an address has in flight at once, no more than
+ * the burst of them ever get their key compared. An address that used up its
+ * allowance gets 429 with `Retry-After` until it is earned back, without its
+ * key even being checked.
  *
  * State lives in memory, so the limit holds per isolate (per process on
  * Deno, per isolate on Workers and Deno Deploy): a determined attacker spread
@@ -10,7 +14,7 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 
 /** Failed key checks an address may make in a burst. */
@@ -45,6 +49,12 @@ export interface FailureLimiterOptions {
   maxTracked?: number;
   /** Clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+}
+
+/** One reserved key check; see {@linkcode FailureLimiter.reserve}. */
+export interface Attempt {
+  /** Gives the attempt back: the key matched, or was never compared. Idempotent. */
+  refund(): void;
 }
 
 interface Allowance {
@@ -101,7 +111,32 @@ export class FailureLimiter {
 
   /** Counts one failed key check from `address`. */
   fail(address: string): void {
+    this.#take(limiterKey(address));
+  }
+
+  /**
+   * Takes one attempt from `address`'s allowance before its key is compared:
+   * null when none is left (answer 429), else the attempt, to
+   * {@linkcode Attempt.refund} when the key matched. Synchronous, so requests
+   * in flight together cannot all see the same allowance.
+   */
+  reserve(address: string): Attempt | null {
     const key = limiterKey(address);
+    const allowance = this.#current(key);
+    if (allowance && allowance.left < 1) return null;
+    this.#take(key);
+    let refunded = false;
+    return {
+      refund: () => {
+        if (refunded) return;
+        refunded = true;
+        const current = this.#current(key);
+        if (current) current.left = Math.min(this.#burst, current.left + 1);
+      },
+    };
+  }
+
+  #take(key: string): void {
     const allowance = this.#current(key) ?? { left: this.#burst, at: this.#now() };
     allowance.left = Math.max(0, allowance.left - 1);
     this.#addresses.delete(key);
@@ -149,32 +184,13 @@ export function limiterKey(address: string): string {
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
-/**
- * Wraps the key middleware: an address out of allowance gets 429 before its
- * key is looked at, and every 401 the key check answers costs the address one
- * allowance. A 422 (no key, or a JSON key that is not a string) tested no key,
- * so it costs nothing.
- */
-export function limitFailures(
-  limiter: FailureLimiter,
-  checkKey: MiddlewareHandler,
-): MiddlewareHandler {
-  return async function limitKeyFailures(c, next) {
-    const address = clientAddressOf(c);
-    const wait = limiter.retryAfter(address);
-    if (wait > 0) {
-      throw new ApiError(
-        429,
-        "api_key",
-        `Too many failed api key attempts from this address: try again in ${wait} s`,
-        { "retry-after": String(wait) },
-      );
-    }
-    try {
-      await checkKey(c, next);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) limiter.fail(address);
-      throw error;
-    }
-  };
+/** The 429 an address out of attempts gets. */
+export function tooManyFailures(limiter: FailureLimiter, address: string): ApiError {
+  const wait = Math.max(1, limiter.retryAfter(address));
+  return new ApiError(
+    429,
+    "api_key",
+    `Too many failed api key attempts from this address: try again in ${wait} s`,
+    { "retry-after": String(wait) },
+  );
 }

@@ -23,7 +23,7 @@ import {
 import type { Ec2Client } from "../ec2/client.ts";
 import { ApiError } from "../errors.ts";
 import { requestSite } from "../origin.ts";
-import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
+import { clientAddressOf, type FailureLimiter } from "../rate_limit.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 
@@ -63,18 +63,19 @@ type DashboardEnv = { Variables: AuthVariables & { deadline?: AbortSignal } };
 export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
   const { limiter } = deps;
-  const auth = limitFailures(limiter, apiKeyAuth(deps.keys));
+  const auth = apiKeyAuth(deps.keys, limiter);
 
   /**
-   * The entry `key` matches, counted as the API counts its key checks: a
-   * failure costs the client's address one attempt, and an address out of
-   * attempts is told to wait before its key is even looked at.
+   * The entry `key` matches, counted as the API counts its key checks: the
+   * comparison is paid for before it is made, a match gets its attempt back,
+   * and an address out of attempts is told to wait before its key is even
+   * looked at.
    */
   async function checkKey(c: Context, key: string): Promise<ApiKeyEntry | "wait" | null> {
-    const address = clientAddressOf(c);
-    if (limiter.retryAfter(address) > 0) return "wait";
+    const attempt = limiter.reserve(clientAddressOf(c));
+    if (!attempt) return "wait";
     const entry = await matchKey(deps.keys, key);
-    if (!entry) limiter.fail(address);
+    if (entry) attempt.refund();
     return entry;
   }
 
