@@ -11,6 +11,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { ApiError } from "./errors.ts";
+import { isJsonType, requestBody } from "./http/request_body.ts";
 import { requestSite, SAFE_METHODS } from "./origin.ts";
 import { clientAddressOf, type FailureLimiter, tooManyFailures } from "./rate_limit.ts";
 import type { KeyScope } from "./scopes.ts";
@@ -22,7 +23,6 @@ const BEARER_PATTERN = /^bearer\s+(\S+)\s*$/i;
 /** The 403 title for a cookie-authenticated change a browser says another site sent. */
 export const CROSS_SITE_TITLE =
   "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages";
-const JSON_TYPE_PATTERN = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
 /** A configured key, kept only as its SHA-256 digest. */
 export interface ApiKeyEntry {
@@ -70,13 +70,10 @@ export async function presentedKey(c: Context): Promise<{ key: string; source: K
 
 /** The body's `api_key`, or undefined when the body has none (malformed JSON included). */
 async function keyFromJsonBody(c: Context): Promise<string | undefined> {
-  if (!JSON_TYPE_PATTERN.test(c.req.header("content-type") ?? "")) return undefined;
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    return undefined;
-  }
+  if (!isJsonType(c.req.header("content-type") ?? "")) return undefined;
+  const read = await requestBody(c);
+  if (read.kind !== "json") return undefined;
+  const body = read.value;
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   if (!Object.hasOwn(body, API_KEY_FIELD)) return undefined;
   const value = (body as Record<string, unknown>)[API_KEY_FIELD];
