@@ -166,22 +166,56 @@ export class FailureLimiter {
 
 /**
  * The key an address is counted under. IPv6 clients commonly hold a whole
- * /64, so they are counted by that prefix; IPv4-mapped IPv6 as IPv4.
+ * /64, so they are counted by that prefix; an IPv4 address carried in IPv6
+ * (mapped `::ffff:a.b.c.d`, in dotted or hex form, and NAT64's well-known
+ * prefix `64:ff9b::/96`) as that IPv4 address. Parsed by hand, in one pass.
  */
 export function limiterKey(address: string): string {
-  const mapped = address.match(/^(?:::ffff:)(\d+\.\d+\.\d+\.\d+)$/i);
-  if (mapped) return mapped[1];
   if (!address.includes(":")) return address;
-  const [head, tail] = address.toLowerCase().replace(/%.*$/, "").split("::", 2) as [
-    string,
-    string | undefined,
-  ];
-  const front = head ? head.split(":") : [];
-  const back = tail ? tail.split(":") : [];
-  const groups = tail === undefined
-    ? front
-    : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = ipv6Groups(address);
+  if (!groups) return address.toLowerCase();
+  const zeroes = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const mapped = zeroes(0, 5) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeroes(2, 6);
+  if (mapped || nat64) {
+    return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join(".");
+  }
+  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (zone dropped), or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  const zone = address.indexOf("%");
+  const text = (zone < 0 ? address : address.slice(0, zone)).toLowerCase();
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (half: string): number[] | null => {
+    if (half === "") return [];
+    const groups: number[] = [];
+    const parts = half.split(":");
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (i === parts.length - 1 && part.includes(".")) {
+        const octets = part.split(".").map(Number);
+        if (octets.length !== 4 || !octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)) {
+          return null;
+        }
+        groups.push(octets[0] * 256 + octets[1], octets[2] * 256 + octets[3]);
+      } else {
+        if (part.length < 1 || part.length > 4) return null;
+        const group = parseInt(part, 16);
+        if (!(group >= 0) || group.toString(16).padStart(part.length, "0") !== part) return null;
+        groups.push(group);
+      }
+    }
+    return groups;
+  };
+  const front = parse(halves[0]);
+  const back = halves.length === 2 ? parse(halves[1]) : [];
+  if (!front || !back) return null;
+  if (halves.length === 1) return front.length === 8 ? front : null;
+  if (front.length + back.length > 7) return null;
+  return [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
 }
 
 /** The 429 an address out of attempts gets. */

@@ -105,6 +105,7 @@ Deno.test("IPv6 clients are counted by their /64, IPv4-mapped ones as IPv4", () 
   assertEquals(limiterKey("::1"), "0:0:0:0::/64");
   assertEquals(limiterKey("::ffff:192.0.2.1"), "192.0.2.1");
   assertEquals(limiterKey("192.0.2.1"), "192.0.2.1");
+  assertEquals(limiterKey("fe80::1%eth0"), "fe80:0:0:0::/64");
   const limiter = new FailureLimiter({ burst: 2 });
   limiter.fail("2001:db8:1:2::a");
   limiter.fail("2001:db8:1:2::b");
@@ -176,4 +177,28 @@ Deno.test("a right key in flight with wrong ones gets its attempt back", async (
     assertEquals((await app.request(READ, wrongKey(n + 5), ATTACKER)).status, 401);
   }
   assertEquals((await app.request(READ, wrongKey(11), ATTACKER)).status, 429);
+});
+
+Deno.test("IPv4 carried in IPv6, mapped in dotted or hex form or behind NAT64, is limited as that IPv4", () => {
+  for (
+    const form of [
+      "::ffff:192.0.2.1",
+      "::FFFF:192.0.2.1",
+      "::ffff:c000:201",
+      "0:0:0:0:0:ffff:c000:0201",
+      "64:ff9b::192.0.2.1",
+      "64:ff9b::c000:201",
+      "0064:ff9b:0:0:0:0:c000:201",
+    ]
+  ) {
+    assertEquals(limiterKey(form), "192.0.2.1", form);
+  }
+  // Two different IPv4 clients behind NAT64 are two buckets, not one /64.
+  assertEquals(limiterKey("64:ff9b::198.51.100.20"), "198.51.100.20");
+  const limiter = new FailureLimiter({ burst: 2 });
+  limiter.fail("::ffff:c000:201");
+  limiter.fail("64:ff9b::c000:201");
+  assertEquals(limiter.retryAfter("192.0.2.1") > 0, true);
+  assertEquals(limiter.retryAfter("64:ff9b::198.51.100.20"), 0);
+  assertEquals(limiter.retryAfter("::ffff:198.51.100.20"), 0);
 });
