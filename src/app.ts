@@ -34,7 +34,7 @@ import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
 import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
 import { renderDocs } from "./docs_page.ts";
-import { runSweep, type SweepAuditEntry, type SweepSettings } from "./sweep.ts";
+import { runSweep, type SweepAuditEntry, type SweepSettings, visibleReport } from "./sweep.ts";
 import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
 
 /** Request bodies larger than this are refused with 413. */
@@ -224,7 +224,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
       notifier: deps.notifier,
     });
     inBackground(c, deps.notifier?.settled());
-    return c.json(report);
+    // A key that may sweep but not read learns what was done, not to which instances.
+    return c.json(
+      visibleReport(
+        report,
+        (region, instanceId) => scopeDenial(scope, { action: "read", region, instanceId }) === null,
+      ),
+    );
   });
 
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));

@@ -38,8 +38,11 @@ const AUTH_ERRORS = {
     "Too many wrong keys from this address (`api_key`); `Retry-After` says when to try again",
   ),
   "422": error(
-    "No key, a malformed key field, or a malformed parameter; `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, …)",
+    "No key, a malformed key field, a malformed or unknown parameter, or a JSON body that does not parse or is not an object (`body`); `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, `body`, …)",
   ),
+};
+const BODY_ERRORS = {
+  "415": error("A non-empty body that is not JSON (`body`): send JSON or no body"),
 };
 const EC2_ERRORS = {
   "404": error("EC2 does not know the instance (`instance_id`, `instance_id not found`)"),
@@ -118,6 +121,7 @@ const CHANGE_OPERATION: Json = {
     "204": { description: "EC2 accepted the change" },
     ...AUTH_ERRORS,
     ...EC2_ERRORS,
+    ...BODY_ERRORS,
   },
 };
 
@@ -213,6 +217,7 @@ export const OPENAPI_DOCUMENT: Json = {
             content: { "application/json": { schema: ref("SweepReport") } },
           },
           ...AUTH_ERRORS,
+          ...BODY_ERRORS,
           "503": EC2_ERRORS["503"],
         },
       },
@@ -365,7 +370,10 @@ export const OPENAPI_DOCUMENT: Json = {
               type: "object",
               properties: {
                 region: { type: "string" },
-                instance_id: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description: "null (with `name`) when the key may not read the instance",
+                },
                 name: { type: ["string", "null"] },
                 action: { enum: ["start", "stop"] },
                 reason: { type: "string" },
