@@ -12,6 +12,7 @@ import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./audit.ts";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
+import { Sessions } from "./http/session.ts";
 import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
@@ -85,7 +86,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const audit = sink && ((entry: SweepAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
-  const auth = apiKeyAuth(keys, limiter);
+  const sessions = new Sessions(keys, () => now().getTime());
+  const auth = apiKeyAuth(keys, { limiter });
+  /** The routes the dashboard's script calls: its session is good there, from its own pages. */
+  const dashboardAuth = apiKeyAuth(keys, { limiter, sessions });
 
   app.use(async function responseHeaders(c, next) {
     // Always made here, never the client's own X-Request-Id: echoing or
@@ -138,7 +142,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return { region, instanceId, signal: c.get("deadline") };
   }
 
-  app.get(LIST_PATH, auth, async (c) => {
+  app.get(LIST_PATH, dashboardAuth, async (c) => {
     const region = regionOf(c);
     const filters = listFilters(new URL(c.req.url).searchParams);
     const scope = c.get("apiKey").scope;
@@ -152,7 +156,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
   });
 
-  app.get(READ_PATH, auth, async (c) => {
+  app.get(READ_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region, instanceId });
@@ -161,7 +165,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(instanceView(instance, now()));
   });
 
-  app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
+  app.on(["POST", "PUT"], CHANGE_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
@@ -235,7 +239,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
 
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
   app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
-  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter }));
+  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
