@@ -126,7 +126,7 @@ const CHANGE_OPERATION: Json = {
 };
 
 const SIGN_OUT: Json = {
-  summary: "Sign out: clear the `api_key` cookie",
+  summary: "Sign out: clear the session cookie",
   description: "`POST /session/delete` is the same for the dashboard's form (303 to `/`).",
   security: [],
   responses: {
@@ -226,7 +226,7 @@ export const OPENAPI_DOCUMENT: Json = {
       get: {
         summary: "The dashboard",
         description:
-          "With a valid `api_key` cookie: the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
+          "With a valid session cookie (`__Host-workwork_session`, or the old `api_key` cookie, swapped for a session): the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
         security: [],
         responses: { "200": { description: "HTML", content: { "text/html": {} } } },
       },
@@ -244,7 +244,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
       post: {
-        summary: "Sign in: set the `api_key` cookie",
+        summary: "Sign in: set the session cookie (a signed 12-hour token, not the key)",
         description:
           "The key from the form field `api_key` (the dashboard's form: answers HTML, 303 to `/` on success) or from any key source (answers JSON). Sets `api_key` as `HttpOnly; Secure; SameSite=Strict` (not `Secure` over plain HTTP on localhost). Refused with 403 `origin` when sent from another site; failed keys count against the address as on every route.",
         security: [],
