@@ -30,7 +30,6 @@ import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../http/
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 
-export { SESSION_MAX_AGE_SECONDS };
 /** What the page offers, in the order its buttons appear. */
 const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
