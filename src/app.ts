@@ -35,8 +35,15 @@ import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
 import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
 import { renderDocs } from "./docs_page.ts";
-import { runSweep, type SweepAuditEntry, type SweepSettings, visibleReport } from "./sweep.ts";
+import {
+  runSweep,
+  type SweepAuditEntry,
+  type SweepHealAuditEntry,
+  type SweepSettings,
+  visibleReport,
+} from "./sweep.ts";
 import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
+import { InstanceChangeQueue } from "./domain/change_queue.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -70,6 +77,11 @@ export interface AppDeps {
   notifier?: Notifier;
   /** The sweep's regions and default limit. Default: no regions. */
   sweep?: SweepSettings;
+  /**
+   * Orders the changes to each instance; share it with a sweep run outside
+   * the app (the cron). Default: a queue of this app's own.
+   */
+  changes?: InstanceChangeQueue;
 }
 
 type Env = {
@@ -83,13 +95,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const now = deps.now ?? (() => new Date());
   const sink = deps.audit;
   /** The sweep's own audit lines, next to the request's. */
-  const audit = sink && ((entry: SweepAuditEntry) => sink(JSON.stringify(entry)));
+  const audit = sink &&
+    ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
   const sessions = new Sessions(keys, () => now().getTime());
   const auth = apiKeyAuth(keys, { limiter });
   /** The routes the dashboard's script calls: its session is good there, from its own pages. */
   const dashboardAuth = apiKeyAuth(keys, { limiter, sessions });
+  const changes = deps.changes ?? new InstanceChangeQueue();
 
   app.use(async function responseHeaders(c, next) {
     // Always made here, never the client's own X-Request-Id: echoing or
@@ -187,7 +201,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       outcome = await changeState(
         ec2(c),
         { region, instanceId, action, now: now(), hibernate, force, dryRun },
-        { signal },
+        { signal, queue: changes, clock: now },
       );
     } catch (error) {
       // The state changed; only its tag was not written: the change is still news.
@@ -226,6 +240,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       by: `key ${c.get("apiKey").name}`,
       audit,
       notifier: deps.notifier,
+      changes,
+      clock: now,
     });
     inBackground(c, deps.notifier?.settled());
     // A key that may sweep but not read learns what was done, not to which instances.

@@ -382,6 +382,27 @@ export const OPENAPI_DOCUMENT: Json = {
               },
             },
           },
+          healed: {
+            type: "array",
+            description:
+              'start_time tags found disagreeing with the state (a time on a stopped instance, "" on a running one) and the value written',
+            items: {
+              type: "object",
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description:
+                    "null (and only region and outcome given) when the key may not read the instance",
+                },
+                state: { type: "string" },
+                found: { type: "string" },
+                start_time: { type: "string" },
+                outcome: { enum: ["done", "would", "failed", "deferred"] },
+                error: { type: "string" },
+              },
+            },
+          },
           problems: {
             type: "array",
             items: {

@@ -87,7 +87,11 @@ Deno.test("POST takes the key from the JSON body", async () => {
   const { app, simulator } = await testService();
   const response = await app.request(START, json({ api_key: API_KEY }));
   assertEquals(response.status, 204);
-  assertEquals(simulator.calls.map(({ action }) => action), ["StartInstances", "CreateTags"]);
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "StartInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
 });
 
 Deno.test("PUT takes the key from the JSON body, +json content types included", async () => {

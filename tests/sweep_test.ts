@@ -242,6 +242,7 @@ Deno.test("a key that may sweep but not read gets a report without instance ids,
         start_time: "2026-11-26T00:00:00Z",
       }),
       box(B, { "workwork:schedule": "Mon-Fri 08:00-19:00 Atlantis/Capital" }),
+      box(C, { start_time: "2026-11-20T00:00:00.000Z" }, { state: "stopped" }),
     ],
     transitionMs: 0,
     sweep: { regions: [REGION], maxRuntimeMs: null },
@@ -254,7 +255,7 @@ Deno.test("a key that may sweep but not read gets a report without instance ids,
   });
   assertEquals(response.status, 200);
   const text = await response.text();
-  for (const secret of [A, B, "secret-box", "Atlantis", "1h"]) {
+  for (const secret of [A, B, C, "secret-box", "Atlantis", "1h", "2026-11-20"]) {
     assertEquals(text.includes(secret), false, `${secret} in ${text}`);
   }
   const report = JSON.parse(text);
@@ -267,9 +268,11 @@ Deno.test("a key that may sweep but not read gets a report without instance ids,
     outcome: "would",
   }]);
   assertEquals(report.problems.length, 1);
+  assertEquals(report.healed, [{ region: REGION, instance_id: null, outcome: "would" }]);
   // A key that may also read sees it all.
   const full = await service.app.request("/sweep?dry_run=true", { method: "POST", headers: KEYED });
   const seen = await full.json();
   assertEquals(seen.actions[0].instance_id, A);
   assertEquals(seen.problems[0].instance_id, B);
+  assertEquals(seen.healed[0].instance_id, C);
 });

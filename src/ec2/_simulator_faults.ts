@@ -34,7 +34,48 @@ export type Fault =
   /** Answer normally, but with the body cut in half. */
   | { kind: "truncate" }
   /** Reject like a network failure: `TypeError("connection reset")`. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /**
+   * Hold the call at `gate` until the test releases it (honouring the
+   * request's abort signal), then answer normally. With `when: "before"` EC2
+   * acts only on release: a slow call that lands after whatever the test
+   * sends meanwhile.
+   */
+  | { kind: "hold"; gate: FaultGate };
+
+/**
+ * Where a `hold` fault keeps its call: `reached` settles when the call
+ * arrives, `release()` lets it go on. A deterministic stand-in for a slow
+ * call; no timer involved.
+ */
+export class FaultGate {
+  readonly #reached = Promise.withResolvers<void>();
+  readonly #released = Promise.withResolvers<void>();
+
+  /** Settles once a call is held here. */
+  get reached(): Promise<void> {
+    return this.#reached.promise;
+  }
+
+  /** Lets the held call (and any later one) go on. */
+  release(): void {
+    this.#released.resolve();
+  }
+
+  /** Holds the caller until {@linkcode release}; rejects when `signal` aborts first. */
+  pass(signal: AbortSignal): Promise<void> {
+    this.#reached.resolve();
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#released.promise.then(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
+    });
+  }
+}
 
 /** A queued fault and the calls it hits. */
 export interface FaultRule {
@@ -133,6 +174,9 @@ export async function faultedAnswer(
   switch (fault.kind) {
     case "delay":
       await sleep(fault.ms, signal);
+      return processed ?? process();
+    case "hold":
+      await fault.gate.pass(signal);
       return processed ?? process();
     case "truncate": {
       const answer = processed ?? process();

@@ -1,6 +1,6 @@
 /**
  * DescribeInstances filters: which fields each filter name compares, with
- * EC2's wildcards (matched in linear work, see `../simulator/wildcard.ts`).
+ * EC2's wildcards (matched in linear work, see `_simulator_wildcard.ts`).
  *
  * @module
  */
@@ -9,7 +9,7 @@ import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
 import { missingParameter, SimulatedEc2Error } from "./_simulator_errors.ts";
 import { type InstanceRecord, visiblePublicIp } from "./_simulator_instance.ts";
 import { listParam, type Params, structParam } from "./_simulator_request.ts";
-import { wildcardMatcher } from "../simulator/wildcard.ts";
+import { wildcardMatcher } from "./_simulator_wildcard.ts";
 
 /** Whether an instance passes one filter. */
 export type InstanceFilter = (record: InstanceRecord) => boolean;

@@ -66,6 +66,7 @@ import {
 } from "./_simulator_xml.ts";
 
 export { demoInstances } from "./_simulator_demo.ts";
+export { FaultGate } from "./_simulator_faults.ts";
 export type { Fault, FaultRule } from "./_simulator_faults.ts";
 export type { SimulatedInstance, SimulatedInstanceSeed } from "./_simulator_instance.ts";
 
