@@ -12,6 +12,7 @@ import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./audit.ts";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
+import { Sessions } from "./http/session.ts";
 import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
@@ -28,7 +29,7 @@ import {
   listInstances,
   StartTimeNotWrittenError,
 } from "./instances.ts";
-import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
+import { type ClientBindings, FailureLimiter } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
@@ -39,6 +40,7 @@ import {
   type SweepAuditEntry,
   type SweepHealAuditEntry,
   type SweepSettings,
+  visibleReport,
 } from "./sweep.ts";
 import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
 import { InstanceChangeQueue } from "./domain/change_queue.ts";
@@ -97,7 +99,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
-  const auth = limitFailures(limiter, apiKeyAuth(keys));
+  const sessions = new Sessions(keys, () => now().getTime());
+  const auth = apiKeyAuth(keys, { limiter });
+  /** The routes the dashboard's script calls: its session is good there, from its own pages. */
+  const dashboardAuth = apiKeyAuth(keys, { limiter, sessions });
   const changes = deps.changes ?? new InstanceChangeQueue();
 
   app.use(async function responseHeaders(c, next) {
@@ -151,7 +156,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return { region, instanceId, signal: c.get("deadline") };
   }
 
-  app.get(LIST_PATH, auth, async (c) => {
+  app.get(LIST_PATH, dashboardAuth, async (c) => {
     const region = regionOf(c);
     const filters = listFilters(new URL(c.req.url).searchParams);
     const scope = c.get("apiKey").scope;
@@ -165,7 +170,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
   });
 
-  app.get(READ_PATH, auth, async (c) => {
+  app.get(READ_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region, instanceId });
@@ -174,7 +179,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(instanceView(instance, now()));
   });
 
-  app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
+  app.on(["POST", "PUT"], CHANGE_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
@@ -239,12 +244,18 @@ export function createApp(deps: AppDeps): Hono<Env> {
       clock: now,
     });
     inBackground(c, deps.notifier?.settled());
-    return c.json(report);
+    // A key that may sweep but not read learns what was done, not to which instances.
+    return c.json(
+      visibleReport(
+        report,
+        (region, instanceId) => scopeDenial(scope, { action: "read", region, instanceId }) === null,
+      ),
+    );
   });
 
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
   app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
-  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter }));
+  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));

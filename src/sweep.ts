@@ -325,3 +325,68 @@ function runtimePlan(instance: Instance, now: Date, defaultMaxRuntimeMs: number 
     : `MAX_RUNTIME of ${formatDuration(maxRuntimeMs)}`;
   return { action: "stop", reason: `ran ${formatDuration(runtime)}, over ${limit}` };
 }
+
+/** An action on an instance the key may not read: what was done and how it went, not to which. */
+export interface HiddenSweepAction {
+  region: string;
+  instance_id: null;
+  name: null;
+  action: "start" | "stop";
+  reason: string;
+  outcome: SweepAction["outcome"];
+}
+
+/** A heal of an instance the key may not read: that it happened and how it went, not where. */
+export interface HiddenSweepHeal {
+  region: string;
+  instance_id: null;
+  outcome: SweepHeal["outcome"];
+}
+
+/** A report as a key sees it: see {@linkcode visibleReport}. */
+export interface VisibleSweepReport extends Omit<SweepReport, "actions" | "healed"> {
+  actions: (SweepAction | HiddenSweepAction)[];
+  healed: (SweepHeal | HiddenSweepHeal)[];
+}
+
+/** What a hidden action says instead of its reason. */
+export const HIDDEN_REASON = "not shown: this key may not read the instance";
+
+/**
+ * The report with what the key may not read taken out: an action on an
+ * instance `mayRead` refuses keeps its region, action and outcome, but not the
+ * instance's id, name, reason (it quotes tags) or error; a heal keeps its
+ * region and outcome, not the instance or its tags; a problem on such an
+ * instance keeps only its region and a title that quotes nothing.
+ */
+export function visibleReport(
+  report: SweepReport,
+  mayRead: (region: string, instanceId: string) => boolean,
+): VisibleSweepReport {
+  return {
+    ...report,
+    actions: report.actions.map((action) =>
+      mayRead(action.region, action.instance_id) ? action : {
+        region: action.region,
+        instance_id: null,
+        name: null,
+        action: action.action,
+        reason: HIDDEN_REASON,
+        outcome: action.outcome,
+      }
+    ),
+    healed: report.healed.map((heal) =>
+      mayRead(heal.region, heal.instance_id)
+        ? heal
+        : { region: heal.region, instance_id: null, outcome: heal.outcome }
+    ),
+    problems: report.problems.map((problem) =>
+      problem.instance_id === undefined || mayRead(problem.region, problem.instance_id)
+        ? problem
+        : {
+          region: problem.region,
+          title: "A sweep tag of an instance this key may not read is malformed",
+        }
+    ),
+  };
+}

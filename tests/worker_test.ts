@@ -385,7 +385,11 @@ Deno.test({
         });
         assertEquals(signIn.status, 303);
         const cookie = signIn.headers.get("set-cookie") ?? "";
-        assertMatch(cookie, /^api_key=.*; HttpOnly; Secure; SameSite=Strict$/);
+        assertMatch(
+          cookie,
+          /^__Host-workwork_session=[\w-]+\.[\w-]+; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+        );
+        assertEquals(cookie.includes(API_KEY), false, "the key reached the cookie");
         const page = await demo.fetch(`${BASE}/`, { headers: { cookie: cookie.split(";")[0] } });
         assertEquals(page.status, 200);
         const html = await page.text();
