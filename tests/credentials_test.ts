@@ -11,9 +11,9 @@ import {
 } from "../src/aws/credentials.ts";
 import { parseIni } from "../src/aws/_ini.ts";
 import { splitCommand } from "../src/aws/_profiles.ts";
-import { ConfigError } from "../src/config.ts";
-import { Ec2Simulator } from "../src/ec2/simulator.ts";
-import { createService } from "../src/service.ts";
+import { ConfigError } from "../src/config/settings.ts";
+import { Ec2Simulator } from "../src/simulator/ec2.ts";
+import { createService } from "../src/platform/service.ts";
 import { type FakeAws, type FakeKeys, mayServe, startFakeAws } from "./_fake_aws.ts";
 import { API_KEY, REGION, RUNNING_ID, SEEDS, T0 } from "./_helpers.ts";
 

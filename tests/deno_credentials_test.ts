@@ -3,7 +3,7 @@
  * APIs, with messages that name the permission to grant.
  */
 import { assertEquals, assertRejects } from "@std/assert";
-import { denoCredentialHost } from "../deno_credentials.ts";
+import { denoCredentialHost } from "../src/platform/deno_credentials.ts";
 
 const host = denoCredentialHost({});
 const mayReadHere = (await Deno.permissions.query({ name: "read", path: "." })).state === "granted";

@@ -8,8 +8,8 @@
  * @module
  */
 import { XMLParser } from "fast-xml-parser";
-import { partitionSuffix } from "../ec2/endpoints.ts";
-import { Ec2Signer } from "../ec2/signer.ts";
+import { partitionSuffix } from "./endpoints.ts";
+import { Ec2Signer } from "./signer.ts";
 import { CredentialsError, type TemporaryCredentials } from "./_credentials_error.ts";
 
 /** The STS API version of every call. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { CredentialHost } from "./src/aws/credentials.ts";
+import type { CredentialHost } from "../aws/credentials.ts";
 
 /** The chain's host on Deno: `env` as main.ts read it, the global `fetch`. */
 export function denoCredentialHost(env: CredentialHost["env"]): CredentialHost {
