@@ -99,7 +99,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   }));
 
   // Each module registers its routes, then its 405s; their paths do not overlap.
-  // Mounting copies the routes into this app, after the middleware, as they are.
+  // Mounting copies the routes into this app, after the middleware, as they are
+  // (the same handlers, matched with this app's `strict: false`), as long as a
+  // module sets no `onError` of its own, which would wrap each of its handlers.
+  // A new module is one more line here.
   const modules: Hono<Env>[] = [
     instanceRoutes(routeDeps),
     sweepRoutes(routeDeps),
