@@ -6,7 +6,7 @@
  */
 import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
 import { Ec2Error } from "./ec2/errors.ts";
-import type { Instance } from "./ec2/types.ts";
+import { type Instance, INSTANCE_ID_PATTERN } from "./ec2/types.ts";
 import { parseIsoTime } from "./iso_time.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
@@ -17,8 +17,6 @@ export type InstanceAction = typeof ACTIONS[number];
 /** The tag workwork keeps: when the instance was last started or rebooted. */
 export const START_TIME_TAG = "start_time";
 
-/** Matches an EC2 instance id: `i-` and 8 or 17 lowercase hex digits. */
-const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** The original's naive UTC form, `2016-02-16T18:04:09.006739`, fraction optional. */
 
 /** What a client reads about one instance. The first five keys are the original's. */

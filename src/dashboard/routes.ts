@@ -29,8 +29,8 @@ import { dashboardPage, signInPage } from "./page.ts";
 
 /** How long a sign-in lasts: a month, so a phone stays signed in. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
-/** What the page offers, in the order its buttons appear. */
-const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+/** What the page offers, in the order its buttons appear; `GET /session` lists them. */
+export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";

@@ -18,7 +18,7 @@
  */
 
 import { isRegionName } from "./endpoints.ts";
-import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
+import { INSTANCE_ID_PATTERN, INSTANCE_STATES, type InstanceStateName } from "./types.ts";
 import { type Answer, errorAnswer, successAnswer, toResponse } from "./_simulator_answer.ts";
 import {
   AUTH_FAILURE_MESSAGE,
@@ -70,8 +70,6 @@ export type { Fault, FaultRule } from "./_simulator_faults.ts";
 export type { SimulatedInstance, SimulatedInstanceSeed } from "./_simulator_instance.ts";
 
 const DEFAULT_TRANSITION_MS = 3000;
-/** `i-` and 8 (older) or 17 hex digits. */
-const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** First octets of ranges EC2 hands public IPv4 addresses out of. */
 const PUBLIC_FIRST_OCTETS = [3, 18, 34, 35, 44, 52, 54];
 
