@@ -16,7 +16,7 @@ import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
 import { isRegionName } from "./ec2/endpoints.ts";
-import { ApiError, toApiError } from "./errors.ts";
+import { ApiError, methodNotAllowed, toApiError } from "./errors.ts";
 import type { InstanceFilters } from "./ec2/client.ts";
 import { INSTANCE_STATES } from "./ec2/types.ts";
 import {
@@ -326,12 +326,6 @@ function listFilters(query: URLSearchParams): InstanceFilters {
     }
   }
   return filters;
-}
-
-function methodNotAllowed(allowed: readonly string[]) {
-  return function answerMethodNotAllowed(): never {
-    throw new ApiError(405, "method", "Method not allowed", { allow: allowed.join(", ") });
-  };
 }
 
 /**

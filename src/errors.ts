@@ -56,6 +56,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A handler for a known path asked with a method it does not serve: 405
+ * `method`, with `Allow` listing `allowed`.
+ */
+export function methodNotAllowed(allowed: readonly string[]): () => never {
+  return function answerMethodNotAllowed(): never {
+    throw new ApiError(405, "method", "Method not allowed", { allow: allowed.join(", ") });
+  };
+}
+
 /** EC2 codes meaning the instance does not exist for these credentials. */
 const NOT_FOUND_CODES = new Set([
   "InvalidInstanceID.NotFound",

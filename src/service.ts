@@ -7,7 +7,7 @@
 import type { Hono } from "hono";
 import { createApp } from "./app.ts";
 import { keyEntries } from "./api_keys.ts";
-import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
+import { apiKeysError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
 import { Ec2Client, type Fetch } from "./ec2/client.ts";
 import { createNotifier } from "./notify.ts";
 import { runSweep, type SweepReport } from "./sweep.ts";
@@ -73,7 +73,7 @@ export async function createService(
   try {
     keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
   } catch (error) {
-    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+    throw apiKeysError(error);
   }
   const notifier = createNotifier({
     url: config.notifyWebhookUrl,

@@ -21,7 +21,7 @@ import {
   presentedKey,
 } from "../auth.ts";
 import type { Ec2Client } from "../ec2/client.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, methodNotAllowed } from "../errors.ts";
 import { requestSite } from "../origin.ts";
 import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
@@ -139,9 +139,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   app.delete("/session", signOut);
   app.post("/session/delete", signOut);
 
-  app.all("/", methodNotAllowed("GET, HEAD"));
-  app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));
-  app.all("/session/delete", methodNotAllowed("POST"));
+  app.all("/", methodNotAllowed(["GET", "HEAD"]));
+  app.all("/session", methodNotAllowed(["GET", "HEAD", "POST", "DELETE"]));
+  app.all("/session/delete", methodNotAllowed(["POST"]));
   return app;
 }
 
@@ -207,10 +207,4 @@ function pageHeaders(c: Context): string {
   );
   c.header("referrer-policy", "no-referrer");
   return nonce;
-}
-
-function methodNotAllowed(allow: string) {
-  return function answerMethodNotAllowed(): never {
-    throw new ApiError(405, "method", "Method not allowed", { allow });
-  };
 }
