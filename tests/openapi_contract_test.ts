@@ -7,7 +7,7 @@
  * schemas. A parameter or field documented without samples fails the test.
  */
 import { assert, assertEquals } from "@std/assert";
-import { OPENAPI_DOCUMENT } from "../src/openapi.ts";
+import { OPENAPI_DOCUMENT } from "../src/http/openapi.ts";
 import {
   API_KEY,
   errorOf,

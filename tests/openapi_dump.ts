@@ -6,6 +6,6 @@
  *
  * @module
  */
-import { OPENAPI_DOCUMENT } from "../src/openapi.ts";
+import { OPENAPI_DOCUMENT } from "../src/http/openapi.ts";
 
 if (import.meta.main) console.log(JSON.stringify(OPENAPI_DOCUMENT, null, 2));

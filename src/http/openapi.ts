@@ -10,11 +10,11 @@
  */
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
 import { PAGE_ACTIONS } from "./dashboard/routes.ts";
-import { REGION_PATTERN } from "./ec2/endpoints.ts";
-import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "./ec2/types.ts";
-import { ACTIONS } from "./instances.ts";
-import { SWEEP_OUTCOMES } from "./sweep.ts";
-import { MAX_WAIT_POLLS } from "./wait.ts";
+import { REGION_PATTERN } from "../aws/endpoints.ts";
+import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
+import { ACTIONS } from "../domain/instances.ts";
+import { SWEEP_OUTCOMES } from "../domain/sweep.ts";
+import { MAX_WAIT_POLLS } from "../domain/wait.ts";
 
 /** Where the document is served. */
 export const OPENAPI_PATH = "/openapi.json";
