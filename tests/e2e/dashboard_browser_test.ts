@@ -9,7 +9,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
 import { CHROMIUM, launchChromium } from "./_chromium.ts";
-import { mayStartServer, startServer } from "./_server.ts";
+import { mayStartServer, startServer } from "../_server.ts";
 
 const KEY = "browser-test-key-0123456789";
 /** Long enough for the simulator's 3 s transitions on a slow, shared machine. */
