@@ -27,6 +27,9 @@ import { fileURLToPath } from "node:url";
 import workerd from "workerd";
 import { CHROMIUM } from "./_chromium.ts";
 
+/** The executable `deno task compile` builds, which tests/e2e/compile_test.ts starts. */
+const COMPILED = "./dist/workwork";
+
 /** Paths the workerd tests and benchmarks need permission for. */
 export interface WorkerdPermissions {
   /** The workerd binary Miniflare spawns. */
@@ -64,7 +67,7 @@ if (import.meta.main) {
   const { binary, read, write } = workerdPermissions();
   console.log(
     [
-      `--allow-run=deno,${binary},${CHROMIUM}`,
+      `--allow-run=deno,${binary},${CHROMIUM},${COMPILED}`,
       `--allow-read=${[...read, CHROMIUM].join(",")}`,
       `--allow-write=${write.join(",")}`,
     ].join(" "),
