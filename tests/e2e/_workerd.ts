@@ -65,9 +65,11 @@ export async function wranglerCompatibility(): Promise<{ date: string; flags: st
 
 if (import.meta.main) {
   const { binary, read, write } = workerdPermissions();
+  // The wrangler .ci/setup.d/wrangler.sh installs, for tests/e2e/wrangler_test.ts.
+  const wrangler = Deno.env.get("WRANGLER");
   console.log(
     [
-      `--allow-run=deno,${binary},${CHROMIUM},${COMPILED}`,
+      `--allow-run=${["deno", binary, CHROMIUM, COMPILED, wrangler].filter(Boolean).join(",")}`,
       `--allow-read=${[...read, CHROMIUM].join(",")}`,
       `--allow-write=${write.join(",")}`,
     ].join(" "),
