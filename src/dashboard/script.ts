@@ -85,6 +85,9 @@ export const DASHBOARD_SCRIPT = `
       return body && body.errors && body.errors[0] ? body.errors[0].title : "";
     }, function () { return ""; }).then(function (title) {
       var status = response.status;
+      if (status === 401 && /session/i.test(title)) {
+        return "your session has ended. Sign out and sign in again";
+      }
       if (status === 401 || (status === 422 && /api_key|key/i.test(title))) {
         return "your key is no longer accepted. Sign out and sign in again";
       }
