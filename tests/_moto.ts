@@ -6,8 +6,8 @@
  *
  * Needs --allow-run=moto_server and --allow-net=127.0.0.1.
  */
-import { Ec2Signer } from "../src/ec2/signer.ts";
-import { encodeQuery, type QueryParams } from "../src/ec2/query.ts";
+import { Ec2Signer } from "../src/aws/signer.ts";
+import { encodeQuery, type QueryParams } from "../src/aws/query.ts";
 
 /** Set by `.ci/setup.d/moto.sh` once moto is installed: a moto that will not start then fails the suite. */
 export const REQUIRE_MOTO_VARIABLE = "WORKWORK_REQUIRE_MOTO";

@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../src/config.ts";
-import { createService } from "../src/service.ts";
+import { ConfigError, loadConfig } from "../src/config/settings.ts";
+import { createService } from "../src/platform/service.ts";
 import { errorOf } from "./_helpers.ts";
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "secret" };

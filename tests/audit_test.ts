@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import type { AuditRecord } from "../src/audit.ts";
+import type { AuditRecord } from "../src/http/middleware/audit.ts";
 import { API_KEY, KEYED, REGION, RUNNING_ID, STOPPED_ID, T0, testService } from "./_helpers.ts";
 
 const CLIENT = { clientAddress: "192.0.2.44" };

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { keyDigest, matchKey } from "../src/auth.ts";
-import { FULL_ACCESS } from "../src/scopes.ts";
+import { keyDigest, matchKey } from "../src/http/middleware/auth.ts";
+import { FULL_ACCESS } from "../src/domain/scopes.ts";
 import {
   API_KEY,
   errorOf,

@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { type CallRecord, type CallTrace, Ec2Client } from "../src/ec2/client.ts";
-import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
+import { type CallRecord, type CallTrace, Ec2Client } from "../src/aws/ec2.ts";
+import { Ec2Error, Ec2TransportError } from "../src/aws/ec2_errors.ts";
 import { DESCRIBE_ONE_STOPPED, REBOOT_INSTANCES } from "./_fixtures.ts";
 
 const EXAMPLE_CREDENTIALS = {

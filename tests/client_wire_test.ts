@@ -4,7 +4,7 @@
  * --allow-net=127.0.0.1 (`deno task test` grants it); skipped without.
  */
 import { assertEquals } from "@std/assert";
-import { Ec2Client } from "../src/ec2/client.ts";
+import { Ec2Client } from "../src/aws/ec2.ts";
 import { AWS_SECRET } from "./_helpers.ts";
 import { MOTO_CREATE_TAGS, MOTO_DESCRIBE_RUNNING, MOTO_ERROR_NOT_FOUND } from "./_fixtures.ts";
 

@@ -6,7 +6,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { CloudWatchClient } from "../src/aws/cloudwatch.ts";
-import { Ec2Signer } from "../src/ec2/signer.ts";
+import { Ec2Signer } from "../src/aws/signer.ts";
 import { motoUnavailable, startMotoOrThrow } from "./_moto.ts";
 
 const REGION = "us-west-2";

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, loadConfig } from "../src/config/settings.ts";
 import { KEYED, REGION, RUNNING_ID, testService } from "./_helpers.ts";
 
 const READ = `/instance/${REGION}/${RUNNING_ID}`;

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { requestSite } from "../src/origin.ts";
+import { requestSite } from "../src/http/middleware/origin.ts";
 import { API_KEY, errorOf, REGION, RUNNING_ID, STOPPED_ID, testService } from "./_helpers.ts";
 
 const SITE = "https://workwork.example";

@@ -1,9 +1,9 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { ConfigError, loadConfig } from "../src/config.ts";
-import { visibleRegions } from "../src/dashboard/listing.ts";
-import { uptimeText } from "../src/dashboard/page.ts";
-import { FULL_ACCESS } from "../src/scopes.ts";
-import { createService } from "../src/service.ts";
+import { ConfigError, loadConfig } from "../src/config/settings.ts";
+import { visibleRegions } from "../src/http/dashboard/listing.ts";
+import { uptimeText } from "../src/http/dashboard/page.ts";
+import { FULL_ACCESS } from "../src/domain/scopes.ts";
+import { createService } from "../src/platform/service.ts";
 import {
   API_KEY,
   errorOf,

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import type { Fault } from "../src/ec2/simulator.ts";
+import type { Fault } from "../src/simulator/ec2.ts";
 import {
   API_KEY,
   AWS_SECRET,

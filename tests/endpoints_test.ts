@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { ec2Endpoint, isRegionName } from "../src/ec2/endpoints.ts";
+import { ec2Endpoint, isRegionName } from "../src/aws/endpoints.ts";
 
 Deno.test("region names of every partition are accepted", () => {
   for (

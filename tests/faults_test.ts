@@ -4,9 +4,9 @@
  * change that did not happen.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { Ec2Client, THROTTLING_CODES } from "../src/ec2/client.ts";
-import { Ec2Error } from "../src/ec2/errors.ts";
-import type { FaultRule } from "../src/ec2/simulator.ts";
+import { Ec2Client, THROTTLING_CODES } from "../src/aws/ec2.ts";
+import { Ec2Error } from "../src/aws/ec2_errors.ts";
+import type { FaultRule } from "../src/simulator/ec2.ts";
 import { errorOf, KEYED, REGION, RUNNING_ID, STOPPED_ID, testService } from "./_helpers.ts";
 
 const NOW = "2026-11-26T12:00:00.000Z";

@@ -8,7 +8,7 @@
  * bodies that trickle in, and listings with wildcards built to backtrack.
  */
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { wildcardMatcher, type WorkMeter } from "../src/ec2/_simulator_wildcard.ts";
+import { wildcardMatcher, type WorkMeter } from "../src/simulator/_wildcard.ts";
 import { mayStartServer, startServer } from "./_server.ts";
 import {
   API_KEY,

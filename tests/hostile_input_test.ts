@@ -4,12 +4,12 @@
  * finish at all (the test runner's own limits catch it). No timing is asserted.
  */
 import { assertEquals, assertThrows } from "@std/assert";
-import { bearerToken } from "../src/auth.ts";
+import { bearerToken } from "../src/http/middleware/auth.ts";
 import { derivedSigningKey, verifyToken } from "../src/domain/signed_token.ts";
 import { isJsonType } from "../src/http/request_body.ts";
-import { parseIsoTime } from "../src/iso_time.ts";
-import { limiterKey } from "../src/rate_limit.ts";
-import { parseDuration, parseSchedule } from "../src/schedule.ts";
+import { parseIsoTime } from "../src/domain/times.ts";
+import { limiterKey } from "../src/http/middleware/rate_limit.ts";
+import { parseDuration, parseSchedule } from "../src/domain/schedule.ts";
 import { errorOf, REGION, RUNNING_ID, testService } from "./_helpers.ts";
 
 const BIG = 200_000;

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { findInstance, MAX_CANDIDATES, type RegionListing } from "../src/domain/instance_names.ts";
-import type { Instance } from "../src/ec2/types.ts";
+import type { Instance } from "../src/aws/ec2_types.ts";
 
 function instance(id: string, name: string | null, state = "running"): Instance {
   return {

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
-import { instanceView, isAction, isInstanceId, parseStartTime } from "../src/instances.ts";
-import type { Instance } from "../src/ec2/types.ts";
+import { instanceView, isAction, isInstanceId, parseStartTime } from "../src/domain/instances.ts";
+import type { Instance } from "../src/aws/ec2_types.ts";
 
 const RUNNING: Instance = {
   id: "i-0abcdef1234567890",

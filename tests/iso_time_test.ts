@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { parseIsoTime } from "../src/iso_time.ts";
+import { parseIsoTime } from "../src/domain/times.ts";
 
 Deno.test("ISO 8601 times read with Z, an offset, or none (UTC), to the millisecond", () => {
   assertEquals(parseIsoTime("2026-12-01T18:00:00Z"), Date.UTC(2026, 11, 1, 18));

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import type { SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+import type { SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
 import {
   errorOf,
   KEYED,

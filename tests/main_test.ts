@@ -5,7 +5,7 @@
  * and --allow-env, which `deno task test` grants; skipped without them.
  */
 import { assert, assertEquals, assertExists, assertMatch } from "@std/assert";
-import { Ec2Simulator } from "../src/ec2/simulator.ts";
+import { Ec2Simulator } from "../src/simulator/ec2.ts";
 import { mayStartServer, startServer } from "./_server.ts";
 import { AWS_SECRET, errorOf, REGION, RUNNING_ID, SEEDS, STOPPED_ID } from "./_helpers.ts";
 

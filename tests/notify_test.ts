@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { notificationText } from "../src/notify.ts";
+import { notificationText } from "../src/domain/notify.ts";
 import { errorOf, KEYED, REGION, RUNNING_ID, testService } from "./_helpers.ts";
 
 function recordingWebhook(answer: () => Response | Promise<Response>) {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { OPENAPI_DOCUMENT } from "../src/openapi.ts";
+import { OPENAPI_DOCUMENT } from "../src/http/openapi.ts";
 import { testService } from "./_helpers.ts";
 
 /** `METHOD /path/:param` for every route the app serves (its 405 catch-alls aside). */

@@ -6,14 +6,14 @@
  * timers: every step waits for a gate or an answer.
  */
 import { assert, assertEquals } from "@std/assert";
-import { createApp } from "../src/app.ts";
-import { keyDigest } from "../src/auth.ts";
+import { createApp } from "../src/http/app.ts";
+import { keyDigest } from "../src/http/middleware/auth.ts";
 import { ChangeInProgressError, InstanceChangeQueue } from "../src/domain/change_queue.ts";
-import { Ec2Client } from "../src/ec2/client.ts";
-import { Ec2Simulator, FaultGate, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
-import { toApiError } from "../src/errors.ts";
-import { FULL_ACCESS } from "../src/scopes.ts";
-import type { SweepReport } from "../src/sweep.ts";
+import { Ec2Client } from "../src/aws/ec2.ts";
+import { Ec2Simulator, FaultGate, type SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
+import { toApiError } from "../src/http/errors.ts";
+import { FULL_ACCESS } from "../src/domain/scopes.ts";
+import type { SweepReport } from "../src/domain/sweep.ts";
 import { API_KEY, AWS_SECRET, KEYED, REGION, RUNNING_ID, STOPPED_ID, T0 } from "./_helpers.ts";
 
 const STARTED = "2026-11-26T11:00:00.000Z";

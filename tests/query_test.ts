@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { encodeQuery } from "../src/ec2/query.ts";
+import { encodeQuery } from "../src/aws/query.ts";
 
 function pairs(body: string): [string, string][] {
   return [...new URLSearchParams(body)];

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { FailureLimiter, limiterKey } from "../src/rate_limit.ts";
+import { FailureLimiter, limiterKey } from "../src/http/middleware/rate_limit.ts";
 import {
   API_KEY,
   errorOf,

@@ -4,7 +4,7 @@
  * action two (the state change, then the tag), a listing one per page.
  */
 import { assertEquals } from "@std/assert";
-import type { SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+import type { SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
 import { KEYED, REGION, RUNNING_ID, STOPPED_ID, testService } from "./_helpers.ts";
 
 const TAGGED_KEY = "tagged-key-correct-horse-battery";

@@ -11,10 +11,10 @@ import {
   STOPPED_ID,
   testService,
 } from "./_helpers.ts";
-import { createApp } from "../src/app.ts";
-import { keyDigest } from "../src/auth.ts";
-import { FULL_ACCESS } from "../src/scopes.ts";
-import { SERVICE_VERSION } from "../src/version.ts";
+import { createApp } from "../src/http/app.ts";
+import { keyDigest } from "../src/http/middleware/auth.ts";
+import { FULL_ACCESS } from "../src/domain/scopes.ts";
+import { SERVICE_VERSION } from "../src/http/version.ts";
 
 Deno.test("GET /instance answers the original's five keys for a running instance", async () => {
   const { app } = await testService();

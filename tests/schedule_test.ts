@@ -1,5 +1,10 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "../src/schedule.ts";
+import {
+  formatDuration,
+  isInsideWindow,
+  parseDuration,
+  parseSchedule,
+} from "../src/domain/schedule.ts";
 
 function inside(schedule: string, at: string): boolean {
   return isInsideWindow(parseSchedule(schedule), new Date(at));

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { createService } from "../src/service.ts";
+import { createService } from "../src/platform/service.ts";
 
 Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME and notifies", async () => {
   const posted: string[] = [];

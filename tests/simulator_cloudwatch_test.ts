@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertNotEquals, assertRejects } from "@std/assert";
 import { CloudWatchClient, CloudWatchError } from "../src/aws/cloudwatch.ts";
 import { idleVerdict, idleWindow, parseIdleRule } from "../src/domain/idle.ts";
-import { Ec2Signer } from "../src/ec2/signer.ts";
+import { Ec2Signer } from "../src/aws/signer.ts";
 import {
   busyCpu,
   CloudWatchSimulator,

@@ -5,7 +5,7 @@
  * have caught the client refusing moto's CreateTags and RebootInstances.
  */
 import { assertEquals, assertMatch } from "@std/assert";
-import { Ec2Simulator } from "../src/ec2/simulator.ts";
+import { Ec2Simulator } from "../src/simulator/ec2.ts";
 import { RawEc2, skeleton } from "./_moto.ts";
 import {
   MOTO_CREATE_TAGS,

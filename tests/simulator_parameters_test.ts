@@ -5,8 +5,8 @@
  * every in-process test. moto takes them all; so does its dialect.
  */
 import { assertEquals, assertMatch } from "@std/assert";
-import { Ec2Client } from "../src/ec2/client.ts";
-import { Ec2Simulator } from "../src/ec2/simulator.ts";
+import { Ec2Client } from "../src/aws/ec2.ts";
+import { Ec2Simulator } from "../src/simulator/ec2.ts";
 import { RawEc2 } from "./_moto.ts";
 import { AWS_SECRET, REGION, RUNNING_ID, SEEDS, STOPPED_ID } from "./_helpers.ts";
 

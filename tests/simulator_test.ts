@@ -14,7 +14,7 @@ import {
   Ec2Simulator,
   type SimulatedInstanceSeed,
   type SimulatorOptions,
-} from "../src/ec2/simulator.ts";
+} from "../src/simulator/ec2.ts";
 
 const T0 = Date.UTC(2026, 10, 26, 19, 0, 0);
 const TRANSITION_MS = 3000;

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { findInstance } from "../src/domain/instance_names.ts";
-import type { InstanceView } from "../src/instances.ts";
+import type { InstanceView } from "../src/domain/instances.ts";
 import {
   type ChatInstance,
   chatInstance,
@@ -16,7 +16,7 @@ import {
   slackLookupMessage,
   slackTextMessage,
 } from "../src/http/chat/slack_messages.ts";
-import type { Instance } from "../src/ec2/types.ts";
+import type { Instance } from "../src/aws/ec2_types.ts";
 
 const SECRET_TAG = "hunter2-database-password";
 const VIEW: InstanceView = {

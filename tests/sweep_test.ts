@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import type { SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
-import { MAX_SWEEP_ACTIONS, type SweepReport } from "../src/sweep.ts";
+import type { SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
+import { MAX_SWEEP_ACTIONS, type SweepReport } from "../src/domain/sweep.ts";
 import { errorOf, KEYED, OTHER_REGION, REGION, testService } from "./_helpers.ts";
 
 const A = "i-0aaaaaaaaaaaaaaa1";

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
-import type { Ec2Client } from "../src/ec2/client.ts";
-import { MAX_WAIT_POLLS } from "../src/wait.ts";
+import type { Ec2Client } from "../src/aws/ec2.ts";
+import { MAX_WAIT_POLLS } from "../src/domain/wait.ts";
 import { errorOf, KEYED, REGION, RUNNING_ID, STOPPED_ID, testService } from "./_helpers.ts";
 
 function post(

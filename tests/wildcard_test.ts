@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { wildcardMatcher, type WorkMeter } from "../src/ec2/_simulator_wildcard.ts";
+import { wildcardMatcher, type WorkMeter } from "../src/simulator/_wildcard.ts";
 import { KEYED, REGION, testService } from "./_helpers.ts";
 
 Deno.test("EC2 wildcards: * any run, ? one character, \\ escapes", () => {

@@ -6,7 +6,7 @@
  * envelope without RequestID or with the Query protocol's shape.
  */
 import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
-import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
+import { Ec2Error, Ec2TransportError } from "../src/aws/ec2_errors.ts";
 import {
   readDescribeInstances,
   readError,
@@ -14,7 +14,7 @@ import {
   readStateChanges,
   RETURN_FALSE_CODE,
   withoutUnreadElements,
-} from "../src/ec2/xml.ts";
+} from "../src/aws/ec2_xml.ts";
 import {
   CREATE_TAGS,
   DESCRIBE_ONE_RUNNING,

@@ -1,5 +1,5 @@
 import { assertEquals, assertInstanceOf, assertThrows } from "@std/assert";
-import { Ec2Error, Ec2TransportError } from "../src/ec2/errors.ts";
+import { Ec2Error, Ec2TransportError } from "../src/aws/ec2_errors.ts";
 import {
   readDescribeInstances,
   readError,
@@ -8,7 +8,7 @@ import {
   RETURN_FALSE_CODE,
   textWithoutUnreadElements,
   withoutUnreadElements,
-} from "../src/ec2/xml.ts";
+} from "../src/aws/ec2_xml.ts";
 import { describeInstancesXml } from "../bench/_fixtures.ts";
 import {
   DESCRIBE_EMPTY,

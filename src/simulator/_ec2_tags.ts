@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SimulatedEc2Error } from "./_simulator_errors.ts";
+import { SimulatedEc2Error } from "./_ec2_errors.ts";
 
 /**
  * How many tags one resource may hold.

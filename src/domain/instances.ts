@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
-import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
-import type { Instance } from "./ec2/types.ts";
-import { parseIsoTime } from "./iso_time.ts";
-import type { InstanceChangeQueue } from "./domain/change_queue.ts";
+import type { CallOptions, Ec2Client, InstanceFilters } from "../aws/ec2.ts";
+import { Ec2Error, Ec2TransportError } from "../aws/ec2_errors.ts";
+import type { Instance } from "../aws/ec2_types.ts";
+import { parseIsoTime } from "./times.ts";
+import type { InstanceChangeQueue } from "./change_queue.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
 export const ACTIONS = ["start", "stop", "reboot"] as const;

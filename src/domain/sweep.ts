@@ -7,9 +7,9 @@
  *
  * @module
  */
-import type { Ec2Client } from "./ec2/client.ts";
-import type { Instance } from "./ec2/types.ts";
-import { toApiError } from "./errors.ts";
+import type { Ec2Client } from "../aws/ec2.ts";
+import type { Instance } from "../aws/ec2_types.ts";
+import { toApiError } from "../http/errors.ts";
 import {
   changeState,
   confirmStartTime,
@@ -19,9 +19,9 @@ import {
   startTimeCorrection,
   StartTimeNotWrittenError,
 } from "./instances.ts";
-import type { InstanceChangeQueue } from "./domain/change_queue.ts";
+import type { InstanceChangeQueue } from "./change_queue.ts";
 import type { Notifier } from "./notify.ts";
-import { parseIsoTime } from "./iso_time.ts";
+import { parseIsoTime } from "./times.ts";
 import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
 
 /** Leave the instance alone until this ISO 8601 time. */

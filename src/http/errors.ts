@@ -7,14 +7,14 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { THROTTLING_CODES } from "./ec2/client.ts";
-import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
-import { ChangeInProgressError } from "./domain/change_queue.ts";
+import { THROTTLING_CODES } from "../aws/ec2.ts";
+import { Ec2Error, Ec2TransportError } from "../aws/ec2_errors.ts";
+import { ChangeInProgressError } from "../domain/change_queue.ts";
 import {
   InstanceNotFoundError,
   ListingTooLongError,
   StartTimeNotWrittenError,
-} from "./instances.ts";
+} from "../domain/instances.ts";
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {

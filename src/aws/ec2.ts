@@ -6,10 +6,10 @@
  * @module
  */
 import { ec2Endpoint } from "./endpoints.ts";
-import { Ec2Error, Ec2TransportError } from "./errors.ts";
+import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
 import { Ec2Signer } from "./signer.ts";
-import type { InstancePage } from "./types.ts";
+import type { InstancePage } from "./ec2_types.ts";
 import {
   readDescribeInstances,
   readError,
@@ -19,7 +19,7 @@ import {
   type StateChangeResult,
   textWithoutUnreadElements,
   wholeText,
-} from "./xml.ts";
+} from "./ec2_xml.ts";
 
 /** How long all attempts of one operation may take together, by default. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

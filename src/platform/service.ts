@@ -5,14 +5,14 @@
  * @module
  */
 import type { Hono } from "hono";
-import { createApp } from "./app.ts";
-import { keyEntries } from "./api_keys.ts";
-import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./config.ts";
-import { Ec2Client, type Fetch } from "./ec2/client.ts";
-import { createNotifier } from "./notify.ts";
-import { runSweep, type SweepReport } from "./sweep.ts";
-import { InstanceChangeQueue } from "./domain/change_queue.ts";
-import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
+import { createApp } from "../http/app.ts";
+import { keyEntries } from "../config/api_keys.ts";
+import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "../config/settings.ts";
+import { Ec2Client, type Fetch } from "../aws/ec2.ts";
+import { createNotifier } from "../domain/notify.ts";
+import { runSweep, type SweepReport } from "../domain/sweep.ts";
+import { InstanceChangeQueue } from "../domain/change_queue.ts";
+import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "../simulator/ec2.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
 const DEMO_CREDENTIALS = {

@@ -15,7 +15,7 @@
  * @module
  */
 import type { Context } from "hono";
-import { ApiError } from "./errors.ts";
+import { ApiError } from "../errors.ts";
 
 /** Failed key checks an address may make in a burst. */
 export const FAILURE_BURST = 10;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { isoSeconds, type SimulatedInstanceSeed } from "./_simulator_instance.ts";
+import { isoSeconds, type SimulatedInstanceSeed } from "./_ec2_instance.ts";
 
 /**
  * A few instances in us-west-2 and eu-central-1 for demo mode: realistic

@@ -22,7 +22,7 @@ import {
   renderCompact,
   stateXml,
   type XmlElement,
-} from "./_simulator_xml.ts";
+} from "./_ec2_xml.ts";
 
 type Children = readonly (XmlElement | undefined)[];
 

@@ -9,17 +9,17 @@ import type { Context, MiddlewareHandler } from "hono";
 // the default SmartRouter; with a handful of routes its matching speed makes no difference.
 import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
-import { auditLog, type AuditVariables } from "./audit.ts";
-import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
+import { auditLog, type AuditVariables } from "./middleware/audit.ts";
+import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./middleware/auth.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
-import { Sessions } from "./http/session.ts";
-import type { Config } from "./config.ts";
-import { corsFor } from "./cors.ts";
-import type { Ec2Client } from "./ec2/client.ts";
-import { isRegionName } from "./ec2/endpoints.ts";
+import { Sessions } from "./session.ts";
+import type { Config } from "../config/settings.ts";
+import { corsFor } from "./middleware/cors.ts";
+import type { Ec2Client } from "../aws/ec2.ts";
+import { isRegionName } from "../aws/endpoints.ts";
 import { ApiError, toApiError } from "./errors.ts";
-import type { InstanceFilters } from "./ec2/client.ts";
-import { INSTANCE_STATES } from "./ec2/types.ts";
+import type { InstanceFilters } from "../aws/ec2.ts";
+import { INSTANCE_STATES } from "../aws/ec2_types.ts";
 import {
   changeState,
   describeInstance,
@@ -28,11 +28,16 @@ import {
   isInstanceId,
   listInstances,
   StartTimeNotWrittenError,
-} from "./instances.ts";
-import { type ClientBindings, FailureLimiter } from "./rate_limit.ts";
-import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
+} from "../domain/instances.ts";
+import { type ClientBindings, FailureLimiter } from "./middleware/rate_limit.ts";
+import {
+  instanceAllowed,
+  type KeyScope,
+  scopeDenial,
+  type ScopeRequest,
+} from "../domain/scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
-import type { Notifier } from "./notify.ts";
+import type { Notifier } from "../domain/notify.ts";
 import { DOCS_PATH, HEALTH_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
 import { SERVICE_VERSION } from "./version.ts";
 import { renderDocs } from "./docs_page.ts";
@@ -42,9 +47,9 @@ import {
   type SweepHealAuditEntry,
   type SweepSettings,
   visibleReport,
-} from "./sweep.ts";
-import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
-import { InstanceChangeQueue } from "./domain/change_queue.ts";
+} from "../domain/sweep.ts";
+import { sleep, waitAnswerStatus, waitForState } from "../domain/wait.ts";
+import { InstanceChangeQueue } from "../domain/change_queue.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;

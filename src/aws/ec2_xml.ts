@@ -6,8 +6,8 @@
  * @module
  */
 import { XMLParser } from "fast-xml-parser";
-import { Ec2Error, Ec2TransportError } from "./errors.ts";
-import type { Instance, InstancePage, StateChange } from "./types.ts";
+import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
+import type { Instance, InstancePage, StateChange } from "./ec2_types.ts";
 
 /**
  * An element's content as the parser gives it with `preserveOrder`: its child

@@ -8,8 +8,8 @@
  */
 import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
-import { optionFields } from "./http/request_body.ts";
-import type { InstanceAction } from "./instances.ts";
+import { optionFields } from "./request_body.ts";
+import type { InstanceAction } from "../domain/instances.ts";
 
 /** `wait_seconds` when `wait=true` names none. */
 export const DEFAULT_WAIT_SECONDS = 60;

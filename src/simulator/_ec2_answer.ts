@@ -5,9 +5,9 @@
  * @module
  */
 
-import { type SimulatedEc2Error } from "./_simulator_errors.ts";
-import { errorXml, successXml, type XmlElement } from "./_simulator_xml.ts";
-import { MOTO_CONTENT_TYPE, motoErrorXml, motoSuccessXml } from "./_simulator_moto_dialect.ts";
+import { type SimulatedEc2Error } from "./_ec2_errors.ts";
+import { errorXml, successXml, type XmlElement } from "./_ec2_xml.ts";
+import { MOTO_CONTENT_TYPE, motoErrorXml, motoSuccessXml } from "./_ec2_moto_dialect.ts";
 
 /**
  * How the simulator writes its answers: as AWS's EC2 does (`"ec2"`), or as

@@ -17,15 +17,15 @@
  * @module
  */
 
-import { isRegionName } from "./endpoints.ts";
-import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
+import { isRegionName } from "../aws/endpoints.ts";
+import { INSTANCE_STATES, type InstanceStateName } from "../aws/ec2_types.ts";
 import {
   type Answer,
   type Dialect,
   errorAnswer,
   successAnswer,
   toResponse,
-} from "./_simulator_answer.ts";
+} from "./_ec2_answer.ts";
 import {
   AUTH_FAILURE_MESSAGE,
   incorrectState,
@@ -34,9 +34,9 @@ import {
   malformedInstanceId,
   missingParameter,
   SimulatedEc2Error,
-} from "./_simulator_errors.ts";
-import { faultedAnswer, FaultQueue, type FaultRule } from "./_simulator_faults.ts";
-import { parseFilters } from "./_simulator_filters.ts";
+} from "./_ec2_errors.ts";
+import { faultedAnswer, FaultQueue, type FaultRule } from "./_ec2_faults.ts";
+import { parseFilters } from "./_ec2_filters.ts";
 import {
   HIBERNATE_REASON,
   instanceDescription,
@@ -47,7 +47,7 @@ import {
   type SimulatedInstance,
   type SimulatedInstanceSeed,
   userInitiated,
-} from "./_simulator_instance.ts";
+} from "./_ec2_instance.ts";
 import {
   checkCredential,
   checkParameters,
@@ -62,22 +62,16 @@ import {
   requiredList,
   requiredTagKey,
   structParam,
-} from "./_simulator_request.ts";
-import { MOTO_UNKNOWN_ACTION_PAGE, motoReservationItem } from "./_simulator_moto_dialect.ts";
-import { checkTag, isReservedKey, MAX_TAGS_PER_RESOURCE, reservedKey } from "./_simulator_tags.ts";
-import {
-  el,
-  itemSet,
-  reservationItem,
-  stateChangeItem,
-  type XmlElement,
-} from "./_simulator_xml.ts";
+} from "./_ec2_request.ts";
+import { MOTO_UNKNOWN_ACTION_PAGE, motoReservationItem } from "./_ec2_moto_dialect.ts";
+import { checkTag, isReservedKey, MAX_TAGS_PER_RESOURCE, reservedKey } from "./_ec2_tags.ts";
+import { el, itemSet, reservationItem, stateChangeItem, type XmlElement } from "./_ec2_xml.ts";
 
-export { demoInstances } from "./_simulator_demo.ts";
-export { FaultGate } from "./_simulator_faults.ts";
-export type { Dialect } from "./_simulator_answer.ts";
-export type { Fault, FaultRule } from "./_simulator_faults.ts";
-export type { SimulatedInstance, SimulatedInstanceSeed } from "./_simulator_instance.ts";
+export { demoInstances } from "./_ec2_demo.ts";
+export { FaultGate } from "./_ec2_faults.ts";
+export type { Dialect } from "./_ec2_answer.ts";
+export type { Fault, FaultRule } from "./_ec2_faults.ts";
+export type { SimulatedInstance, SimulatedInstanceSeed } from "./_ec2_instance.ts";
 
 const DEFAULT_TRANSITION_MS = 3000;
 /** `i-` and 8 (older) or 17 hex digits. */

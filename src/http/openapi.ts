@@ -6,8 +6,8 @@
  * @module
  */
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
-import { INSTANCE_STATES } from "./ec2/types.ts";
-import { MAX_WAIT_POLLS } from "./wait.ts";
+import { INSTANCE_STATES } from "../aws/ec2_types.ts";
+import { MAX_WAIT_POLLS } from "../domain/wait.ts";
 import { SERVICE_VERSION } from "./version.ts";
 
 /** Where the document is served. */

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { type Answer, type Dialect, errorAnswer } from "./_simulator_answer.ts";
-import { AUTH_FAILURE_MESSAGE, SimulatedEc2Error } from "./_simulator_errors.ts";
+import { type Answer, type Dialect, errorAnswer } from "./_ec2_answer.ts";
+import { AUTH_FAILURE_MESSAGE, SimulatedEc2Error } from "./_ec2_errors.ts";
 
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -5,9 +5,9 @@
  * @module
  */
 import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
-import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "./ec2/client.ts";
-import { isRegionName } from "./ec2/endpoints.ts";
-import { parseDuration } from "./schedule.ts";
+import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
+import { isRegionName } from "../aws/endpoints.ts";
+import { parseDuration } from "../domain/schedule.ts";
 
 /**
  * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all

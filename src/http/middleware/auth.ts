@@ -12,12 +12,12 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { ApiError } from "./errors.ts";
-import { isJsonType, requestBody } from "./http/request_body.ts";
-import { SESSION_COOKIE, type Sessions } from "./http/session.ts";
+import { ApiError } from "../errors.ts";
+import { isJsonType, requestBody } from "../request_body.ts";
+import { SESSION_COOKIE, type Sessions } from "../session.ts";
 import { requestSite, SAFE_METHODS } from "./origin.ts";
 import { clientAddressOf, type FailureLimiter, tooManyFailures } from "./rate_limit.ts";
-import type { KeyScope } from "./scopes.ts";
+import type { KeyScope } from "../../domain/scopes.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
 export const API_KEY_FIELD = "api_key";

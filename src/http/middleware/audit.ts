@@ -7,9 +7,9 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { AuthVariables } from "./auth.ts";
-import type { CallRecord } from "./ec2/client.ts";
-import { isRegionName } from "./ec2/endpoints.ts";
-import { isAction, isInstanceId } from "./instances.ts";
+import type { CallRecord } from "../../aws/ec2.ts";
+import { isRegionName } from "../../aws/endpoints.ts";
+import { isAction, isInstanceId } from "../../domain/instances.ts";
 import { clientAddressOf, type ClientBindings } from "./rate_limit.ts";
 
 const DENIALS = new Set([401, 403, 429]);

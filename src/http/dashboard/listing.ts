@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { Ec2Client } from "../ec2/client.ts";
+import type { Ec2Client } from "../../aws/ec2.ts";
 import { toApiError } from "../errors.ts";
-import { instanceView, listInstances } from "../instances.ts";
-import { instanceAllowed, type KeyScope, scopeDenial } from "../scopes.ts";
+import { instanceView, listInstances } from "../../domain/instances.ts";
+import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
 import type { RegionListing } from "./page.ts";
 
 /** Regions listed when neither the key's scope nor `REGIONS` nor `ALLOWED_REGIONS` names any. */

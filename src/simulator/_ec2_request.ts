@@ -6,8 +6,8 @@
  * @module
  */
 
-import { isRegionName } from "./endpoints.ts";
-import { AUTH_FAILURE_MESSAGE, missingParameter, SimulatedEc2Error } from "./_simulator_errors.ts";
+import { isRegionName } from "../aws/endpoints.ts";
+import { AUTH_FAILURE_MESSAGE, missingParameter, SimulatedEc2Error } from "./_ec2_errors.ts";
 
 const SIGV4_HEADER =
   /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([0-9a-f]{64})$/;

@@ -12,10 +12,10 @@
  *
  * @module
  */
-import { type ApiKeyEntry, keyDigest } from "./auth.ts";
-import { isRegionName } from "./ec2/endpoints.ts";
-import { isInstanceId } from "./instances.ts";
-import { FULL_ACCESS, type KeyScope, SCOPE_ACTIONS, type ScopeAction } from "./scopes.ts";
+import { type ApiKeyEntry, keyDigest } from "../http/middleware/auth.ts";
+import { isRegionName } from "../aws/endpoints.ts";
+import { isInstanceId } from "../domain/instances.ts";
+import { FULL_ACCESS, type KeyScope, SCOPE_ACTIONS, type ScopeAction } from "../domain/scopes.ts";
 
 /** The name `API_KEY`'s entry goes by, in logs and audit lines. */
 export const DEFAULT_KEY_NAME = "default";

@@ -21,12 +21,12 @@ import {
   type AuthVariables,
   matchKey,
   presentedKey,
-} from "../auth.ts";
-import type { Ec2Client } from "../ec2/client.ts";
+} from "../middleware/auth.ts";
+import type { Ec2Client } from "../../aws/ec2.ts";
 import { ApiError } from "../errors.ts";
-import { requestSite } from "../origin.ts";
-import { clientAddressOf, type FailureLimiter } from "../rate_limit.ts";
-import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../http/session.ts";
+import { requestSite } from "../middleware/origin.ts";
+import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.ts";
+import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { partitionSuffix } from "./endpoints.ts";
-import { type InstanceStateName } from "./types.ts";
-import { type InstanceDescription } from "./_simulator_xml.ts";
+import { partitionSuffix } from "../aws/endpoints.ts";
+import { type InstanceStateName } from "../aws/ec2_types.ts";
+import { type InstanceDescription } from "./_ec2_xml.ts";
 
 /** `stateReason` of an instance stopped the ordinary way. */
 export const SHUTDOWN_REASON = [

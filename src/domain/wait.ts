@@ -5,9 +5,9 @@
  *
  * @module
  */
-import type { Ec2Client } from "./ec2/client.ts";
-import type { Instance } from "./ec2/types.ts";
-import { ApiError } from "./errors.ts";
+import type { Ec2Client } from "../aws/ec2.ts";
+import type { Instance } from "../aws/ec2_types.ts";
+import { ApiError } from "../http/errors.ts";
 import { describeInstance } from "./instances.ts";
 
 /**

@@ -8,7 +8,7 @@
  */
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
-import type { InstanceView } from "../instances.ts";
+import type { InstanceView } from "../../domain/instances.ts";
 import { DASHBOARD_SCRIPT } from "./script.ts";
 import { DASHBOARD_STYLE } from "./style.ts";
 

@@ -5,11 +5,11 @@
  * @module
  */
 
-import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
-import { missingParameter, SimulatedEc2Error } from "./_simulator_errors.ts";
-import { type InstanceRecord, visiblePublicIp } from "./_simulator_instance.ts";
-import { listParam, type Params, structParam } from "./_simulator_request.ts";
-import { wildcardMatcher } from "./_simulator_wildcard.ts";
+import { INSTANCE_STATES, type InstanceStateName } from "../aws/ec2_types.ts";
+import { missingParameter, SimulatedEc2Error } from "./_ec2_errors.ts";
+import { type InstanceRecord, visiblePublicIp } from "./_ec2_instance.ts";
+import { listParam, type Params, structParam } from "./_ec2_request.ts";
+import { wildcardMatcher } from "./_wildcard.ts";
 
 /** Whether an instance passes one filter. */
 export type InstanceFilter = (record: InstanceRecord) => boolean;
