@@ -8,11 +8,14 @@
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
 import { INSTANCE_STATES } from "../aws/ec2_types.ts";
 import { MAX_WAIT_POLLS } from "../domain/wait.ts";
+import { SERVICE_VERSION } from "./version.ts";
 
 /** Where the document is served. */
 export const OPENAPI_PATH = "/openapi.json";
 /** Where its HTML rendering is served. */
 export const DOCS_PATH = "/docs";
+/** Where load balancers and orchestrators ask whether the process serves. */
+export const HEALTH_PATH = "/healthz";
 
 type Json = Record<string, unknown>;
 
@@ -141,7 +144,7 @@ export const OPENAPI_DOCUMENT: Json = {
   openapi: "3.1.0",
   info: {
     title: "workwork",
-    version: "1.0.0",
+    version: SERVICE_VERSION,
     description:
       'Start, stop, reboot and inspect EC2 instances with an API key. Every error is `{"errors":[{"id","title"}]}`. The key travels, first present wins: JSON body field `api_key` (POST/PUT with a JSON content type), header `api_key`, `Api-Key` or `X-Api-Key`, `Authorization: Bearer`, cookie `api_key`. Never the query string.',
   },
@@ -219,6 +222,21 @@ export const OPENAPI_DOCUMENT: Json = {
           ...AUTH_ERRORS,
           ...BODY_ERRORS,
           "503": EC2_ERRORS["503"],
+        },
+      },
+    },
+    [HEALTH_PATH]: {
+      get: {
+        summary: "Health check for load balancers",
+        description:
+          "Answers as soon as the process serves, with no key and no call to AWS: a failing EC2 or a missing credential does not make it fail. 500 `config` when the settings cannot be read.",
+        security: [],
+        responses: {
+          "200": {
+            description: "The process serves",
+            content: { "application/json": { schema: ref("Health") } },
+          },
+          "500": error("The settings cannot be read (`config`)"),
         },
       },
     },
@@ -332,6 +350,14 @@ export const OPENAPI_DOCUMENT: Json = {
           name: { type: "string", description: "The key's name, never the key" },
           actions: { type: "array", items: { enum: ["read", "start", "stop", "reboot"] } },
           regions: { type: "array", items: { type: "string" } },
+        },
+      },
+      Health: {
+        type: "object",
+        required: ["status", "version"],
+        properties: {
+          status: { const: "ok" },
+          version: { type: "string", description: "The service's version, as `info.version`" },
         },
       },
       InstanceList: {
