@@ -10,7 +10,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./middleware/audit.ts";
-import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./middleware/auth.ts";
+import type { ApiKeyEntry } from "../domain/keys.ts";
+import { apiKeyAuth, type AuthVariables } from "./middleware/auth.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import { Sessions } from "./session.ts";
 import type { Config } from "../config/settings.ts";
@@ -38,7 +39,8 @@ import {
 } from "../domain/scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "../domain/notify.ts";
-import { DOCS_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
+import { DOCS_PATH, HEALTH_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
+import { SERVICE_VERSION } from "./version.ts";
 import { renderDocs } from "./docs_page.ts";
 import {
   runSweep,
@@ -57,7 +59,32 @@ const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 const SWEEP_PATH = "/sweep";
 /** Path segments of this service's own routes, logged as they are. */
-const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs", "session", "delete"]);
+const KNOWN_SEGMENTS = new Set([
+  "instance",
+  "sweep",
+  "openapi.json",
+  "docs",
+  "session",
+  "delete",
+  "healthz",
+]);
+
+/**
+ * The one log line of each request, as JSON. `time` and `request_id` are
+ * those of the request's audit line, when it has one, so the two join.
+ */
+export interface RequestLogRecord {
+  event: "request";
+  /** When the request arrived, UTC ISO 8601. */
+  time: string;
+  /** The answer's `X-Request-Id`. */
+  request_id: string;
+  method: string;
+  /** The path, each segment that is not one of this service's kept, others as `*`. */
+  path: string;
+  status: number;
+  duration_ms: number;
+}
 
 /** What the app needs from its platform. */
 export interface AppDeps {
@@ -70,7 +97,7 @@ export interface AppDeps {
   ec2: Ec2Client | null;
   /** Clock for `start_time` and uptime. Default: the current time. */
   now?: () => Date;
-  /** Where the one line per request goes. Default: none. */
+  /** Where the one line per request goes (JSON, {@linkcode RequestLogRecord}). Default: none. */
   log?: (line: string) => void;
   /** Where the audit lines go (JSON, one per line). Default: none. */
   audit?: (line: string) => void;
@@ -91,7 +118,11 @@ export interface AppDeps {
 
 type Env = {
   Bindings: ClientBindings;
-  Variables: AuthVariables & AuditVariables & { requestId: string; deadline: AbortSignal };
+  Variables: AuthVariables & AuditVariables & {
+    requestId: string;
+    arrived: Date;
+    deadline: AbortSignal;
+  };
 };
 
 /** Builds a fresh app; it keeps no state between requests. */
@@ -116,11 +147,22 @@ export function createApp(deps: AppDeps): Hono<Env> {
     // only the ids equal to a key would tell a guesser which guess was right.
     const requestId = crypto.randomUUID();
     c.set("requestId", requestId);
+    const arrived = now();
+    c.set("arrived", arrived);
     const started = performance.now();
     await next();
     setCommonHeaders(c, requestId);
-    const elapsed = (performance.now() - started).toFixed(1);
-    log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
+    if (!log) return;
+    const record: RequestLogRecord = {
+      event: "request",
+      time: arrived.toISOString(),
+      request_id: requestId,
+      method: c.req.method,
+      path: loggablePath(c.req.path),
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    log(JSON.stringify(record));
   });
   app.use(auditLog({ sink: sink ?? (() => {}), now }));
   const cors = corsFor(config.corsOrigins);
@@ -258,6 +300,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     );
   });
 
+  app.get(HEALTH_PATH, (c) => c.json({ status: "ok", version: SERVICE_VERSION }));
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
   app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
   app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }));

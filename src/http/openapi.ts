@@ -15,11 +15,14 @@ import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
 import { ACTIONS } from "../domain/instances.ts";
 import { SWEEP_OUTCOMES } from "../domain/sweep.ts";
 import { MAX_WAIT_POLLS } from "../domain/wait.ts";
+import { SERVICE_VERSION } from "./version.ts";
 
 /** Where the document is served. */
 export const OPENAPI_PATH = "/openapi.json";
 /** Where its HTML rendering is served. */
 export const DOCS_PATH = "/docs";
+/** Where load balancers and orchestrators ask whether the process serves. */
+export const HEALTH_PATH = "/healthz";
 
 type Json = Record<string, unknown>;
 
@@ -149,7 +152,7 @@ export const OPENAPI_DOCUMENT: Json = {
   openapi: "3.1.0",
   info: {
     title: "workwork",
-    version: "1.0.0",
+    version: SERVICE_VERSION,
     description:
       'Start, stop, reboot and inspect EC2 instances with an API key. Every error is `{"errors":[{"id","title"}]}`. The key travels, first present wins: JSON body field `api_key` (POST/PUT with a JSON content type), header `api_key`, `Api-Key` or `X-Api-Key`, `Authorization: Bearer`, cookie `api_key`. Never the query string.',
   },
@@ -236,6 +239,22 @@ export const OPENAPI_DOCUMENT: Json = {
           ...AUTH_ERRORS,
           ...BODY_ERRORS,
           "503": EC2_ERRORS["503"],
+        },
+      },
+    },
+    [HEALTH_PATH]: {
+      get: {
+        operationId: "health",
+        summary: "Health check for load balancers",
+        description:
+          "Answers as soon as the process serves, with no key and no call to AWS: a failing EC2 or a missing credential does not make it fail. 500 `config` when the settings cannot be read.",
+        security: [],
+        responses: {
+          "200": {
+            description: "The process serves",
+            content: { "application/json": { schema: ref("Health") } },
+          },
+          "500": error("The settings cannot be read (`config`)"),
         },
       },
     },
@@ -366,6 +385,14 @@ export const OPENAPI_DOCUMENT: Json = {
           name: { type: "string", description: "The key's name, never the key" },
           actions: { type: "array", items: { type: "string", enum: [...PAGE_ACTIONS] } },
           regions: { type: "array", items: { type: "string" } },
+        },
+      },
+      Health: {
+        type: "object",
+        required: ["status", "version"],
+        properties: {
+          status: { const: "ok" },
+          version: { type: "string", description: "The service's version, as `info.version`" },
         },
       },
       InstanceList: {

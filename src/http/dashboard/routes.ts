@@ -14,14 +14,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import {
-  API_KEY_FIELD,
-  apiKeyAuth,
-  type ApiKeyEntry,
-  type AuthVariables,
-  matchKey,
-  presentedKey,
-} from "../middleware/auth.ts";
+import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
+import { API_KEY_FIELD, apiKeyAuth, type AuthVariables, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
 import { ApiError, methodNotAllowed } from "../errors.ts";
 import { requestSite } from "../middleware/origin.ts";

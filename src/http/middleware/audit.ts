@@ -17,9 +17,9 @@ const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** One audit line. */
 export interface AuditRecord {
-  /** When the request arrived, UTC ISO 8601. */
+  /** When the request arrived, UTC ISO 8601: the `time` of its request log line. */
   time: string;
-  /** The request's `X-Request-Id`, as answered. */
+  /** The request's `X-Request-Id`, as answered, and its request log line's `request_id`. */
   request_id: string;
   /** The matched key's name; null when no key matched. */
   key: string | null;
@@ -51,7 +51,7 @@ export interface AuditVariables {
 
 type AuditEnv = {
   Bindings: ClientBindings;
-  Variables: Partial<AuthVariables> & AuditVariables & { requestId?: string };
+  Variables: Partial<AuthVariables> & AuditVariables & { requestId?: string; arrived?: Date };
 };
 
 /** Options of {@linkcode auditLog}. */
@@ -65,7 +65,8 @@ export interface AuditOptions {
 export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
   const { sink, now } = options;
   return async function audit(c, next) {
-    const arrived = now();
+    // The request line's arrival when the app set one, so both lines carry one time.
+    const arrived = c.get("arrived") ?? now();
     const started = performance.now();
     const calls: CallRecord[] = [];
     c.set("ec2Calls", calls);
