@@ -54,6 +54,9 @@ export interface SweepSettings {
   maxRuntimeMs: number | null;
 }
 
+/** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
+export const SWEEP_OUTCOMES = ["done", "would", "failed", "deferred"] as const;
+
 /** One change the sweep made, would make, or could not make. */
 export interface SweepAction {
   region: string;
@@ -61,8 +64,8 @@ export interface SweepAction {
   name: string | null;
   action: "start" | "stop";
   reason: string;
-  /** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
-  outcome: "done" | "would" | "failed" | "deferred";
+  /** One of {@linkcode SWEEP_OUTCOMES}. */
+  outcome: typeof SWEEP_OUTCOMES[number];
   /** What went wrong, for `failed` (and `done` when the tag write failed). */
   error?: string;
 }

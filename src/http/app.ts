@@ -18,7 +18,7 @@ import type { Config } from "../config/settings.ts";
 import { corsFor } from "./middleware/cors.ts";
 import type { Ec2Client } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
-import { ApiError, toApiError } from "./errors.ts";
+import { ApiError, methodNotAllowed, toApiError } from "./errors.ts";
 import type { InstanceFilters } from "../aws/ec2.ts";
 import { INSTANCE_STATES } from "../aws/ec2_types.ts";
 import {
@@ -400,12 +400,6 @@ function listFilters(query: URLSearchParams): InstanceFilters {
     }
   }
   return filters;
-}
-
-function methodNotAllowed(allowed: readonly string[]) {
-  return function answerMethodNotAllowed(): never {
-    throw new ApiError(405, "method", "Method not allowed", { allow: allowed.join(", ") });
-  };
 }
 
 /**
