@@ -18,7 +18,8 @@ import { dashboardRoutes } from "./dashboard/routes.ts";
 import type { Env } from "./env.ts";
 import { ApiError, toApiError } from "./errors.ts";
 import { auditLog } from "./middleware/audit.ts";
-import { apiKeyAuth, type ApiKeyEntry } from "./middleware/auth.ts";
+import type { ApiKeyEntry } from "../domain/keys.ts";
+import { apiKeyAuth } from "./middleware/auth.ts";
 import { commonHeaders } from "./middleware/common_headers.ts";
 import { corsFor } from "./middleware/cors.ts";
 import { deadline } from "./middleware/deadline.ts";
@@ -26,6 +27,7 @@ import { FailureLimiter } from "./middleware/rate_limit.ts";
 import { OPENAPI_PATH } from "./openapi.ts";
 import { requestEc2, type RouteDeps } from "./routes/_common.ts";
 import { docsRoutes } from "./routes/docs.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { SWEEP_PATH, sweepRoutes } from "./routes/sweep.ts";
 import { Sessions } from "./session.ts";
@@ -44,7 +46,7 @@ export interface AppDeps {
   ec2: Ec2Client | null;
   /** Clock for `start_time` and uptime. Default: the current time. */
   now?: () => Date;
-  /** Where the one line per request goes. Default: none. */
+  /** Where the one line per request goes (JSON: `RequestLogRecord` in `middleware/common_headers.ts`). Default: none. */
   log?: (line: string) => void;
   /** Where the audit lines go (JSON, one per line). Default: none. */
   audit?: (line: string) => void;
@@ -85,7 +87,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry))),
   };
 
-  app.use(commonHeaders(deps.log));
+  app.use(commonHeaders(now, deps.log));
   app.use(auditLog({ sink: sink ?? (() => {}), now }));
   const cors = corsFor(config.corsOrigins);
   // The API's routes, not the dashboard's: its cookie never goes cross-origin.
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     instanceRoutes(routeDeps),
     sweepRoutes(routeDeps),
     docsRoutes(),
+    healthRoutes(),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
   ];
   for (const routes of modules) app.route("/", routes);

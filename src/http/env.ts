@@ -14,6 +14,8 @@ import type { ClientBindings } from "./middleware/rate_limit.ts";
 export interface RequestVariables {
   /** The request's `X-Request-Id`, made by the service, never the client's. */
   requestId: string;
+  /** When the request arrived: the time of its log line and of its audit line. */
+  arrived: Date;
   /** Aborted when the request's `EC2_TIMEOUT_MS` has passed. */
   deadline: AbortSignal;
 }

@@ -7,7 +7,7 @@
 import type { Hono } from "hono";
 import { createApp } from "../http/app.ts";
 import { keyEntries } from "../config/api_keys.ts";
-import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "../config/settings.ts";
+import { apiKeysError, type Env, loadConfig, type LoadConfigOptions } from "../config/settings.ts";
 import { Ec2Client, type Fetch } from "../aws/ec2.ts";
 import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
@@ -74,7 +74,7 @@ export async function createService(
   try {
     keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
   } catch (error) {
-    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+    throw apiKeysError(error);
   }
   const notifier = createNotifier({
     url: config.notifyWebhookUrl,

@@ -14,13 +14,8 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import {
-  API_KEY_FIELD,
-  apiKeyAuth,
-  type ApiKeyEntry,
-  matchKey,
-  presentedKey,
-} from "../middleware/auth.ts";
+import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
+import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
@@ -31,8 +26,8 @@ import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../sessi
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 
-/** What the page offers, in the order its buttons appear. */
-const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+/** What the page offers, in the order its buttons appear; `GET /session` lists them. */
+export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";

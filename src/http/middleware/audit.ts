@@ -60,7 +60,8 @@ export interface AuditOptions {
 export function auditLog(options: AuditOptions): MiddlewareHandler<Env> {
   const { sink, now } = options;
   return async function audit(c, next) {
-    const arrived = now();
+    // The request line's arrival when the app set one, so both lines carry one time.
+    const arrived = c.get("arrived") ?? now();
     const started = performance.now();
     const calls: CallRecord[] = [];
     c.set("ec2Calls", calls);

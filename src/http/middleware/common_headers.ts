@@ -10,24 +10,63 @@ import { isAction, isInstanceId } from "../../domain/instances.ts";
 import type { Env } from "../env.ts";
 
 /** Path segments of this service's own routes, logged as they are. */
-const KNOWN_SEGMENTS = new Set(["instance", "sweep", "openapi.json", "docs", "session", "delete"]);
+const KNOWN_SEGMENTS = new Set([
+  "instance",
+  "sweep",
+  "openapi.json",
+  "docs",
+  "session",
+  "delete",
+  "healthz",
+]);
 
 /**
- * Middleware setting the `requestId` variable, the common headers on the
- * answer, and writing one line per request to `log`.
+ * The one log line of each request, as JSON. `time` and `request_id` are
+ * those of the request's audit line, when it has one, so the two join.
  */
-export function commonHeaders(log?: (line: string) => void): MiddlewareHandler<Env> {
+export interface RequestLogRecord {
+  event: "request";
+  /** When the request arrived, UTC ISO 8601. */
+  time: string;
+  /** The answer's `X-Request-Id`. */
+  request_id: string;
+  method: string;
+  /** The path, each segment that is not one of this service's kept, others as `*`. */
+  path: string;
+  status: number;
+  duration_ms: number;
+}
+
+/**
+ * Middleware setting the `requestId` and `arrived` variables, the common
+ * headers on the answer, and writing one JSON line per request to `log`.
+ */
+export function commonHeaders(
+  now: () => Date,
+  log?: (line: string) => void,
+): MiddlewareHandler<Env> {
   return async function responseHeaders(c, next) {
     // Always made here, never the client's own X-Request-Id: echoing or
     // auditing what a client sent would copy a key sent there, and refusing
     // only the ids equal to a key would tell a guesser which guess was right.
     const requestId = crypto.randomUUID();
     c.set("requestId", requestId);
+    const arrived = now();
+    c.set("arrived", arrived);
     const started = performance.now();
     await next();
     setCommonHeaders(c, requestId);
-    const elapsed = (performance.now() - started).toFixed(1);
-    log?.(`${c.req.method} ${loggablePath(c.req.path)} ${c.res.status} ${elapsed}ms`);
+    if (!log) return;
+    const record: RequestLogRecord = {
+      event: "request",
+      time: arrived.toISOString(),
+      request_id: requestId,
+      method: c.req.method,
+      path: loggablePath(c.req.path),
+      status: c.res.status,
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    log(JSON.stringify(record));
   };
 }
 
