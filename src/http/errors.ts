@@ -51,16 +51,6 @@ export class ApiError extends Error {
   }
 }
 
-/**
- * A handler for a known path asked with a method it does not serve: 405
- * `method`, with `Allow` listing `allowed`.
- */
-export function methodNotAllowed(allowed: readonly string[]): () => never {
-  return function answerMethodNotAllowed(): never {
-    throw new ApiError(405, "method", "Method not allowed", { allow: allowed.join(", ") });
-  };
-}
-
 /** The status each kind of failure is answered with (`behavior.md`'s table). */
 const STATUS_OF: Record<FailureKind, ContentfulStatusCode> = {
   not_found: 404,

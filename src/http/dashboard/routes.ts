@@ -15,9 +15,11 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
-import { API_KEY_FIELD, apiKeyAuth, type AuthVariables, presentedKey } from "../middleware/auth.ts";
+import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
-import { ApiError, methodNotAllowed } from "../errors.ts";
+import type { Env } from "../env.ts";
+import { ApiError } from "../errors.ts";
+import { methodNotAllowed } from "../method_not_allowed.ts";
 import { requestSite } from "../middleware/origin.ts";
 import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
@@ -53,12 +55,9 @@ export interface SessionInfo {
   regions: string[];
 }
 
-/** The app's variables the dashboard reads: the key, and the request's deadline. */
-type DashboardEnv = { Variables: AuthVariables & { deadline?: AbortSignal } };
-
 /** The dashboard's routes, to mount at `/`. */
-export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
-  const app = new Hono<DashboardEnv>();
+export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
+  const app = new Hono<Env>();
   const { limiter, sessions } = deps;
   const auth = apiKeyAuth(deps.keys, { limiter, sessions });
 
