@@ -10,7 +10,8 @@ export interface RunningServer {
   base: string;
   banner: string;
   lines: string[];
-  stop(): Promise<void>;
+  /** Sends `signal` (default SIGTERM) and waits for the process to end; answers its status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 /** Whether this test run may spawn the server and talk to it. */
@@ -72,11 +73,12 @@ export async function startServer(
     }
   })();
   const stderr = new Response(child.stderr).text();
-  async function stop() {
-    child.kill("SIGTERM");
-    await child.status;
+  async function stop(signal: Deno.Signal = "SIGTERM") {
+    child.kill(signal);
+    const status = await child.status;
     await drained;
     await stderr;
+    return status;
   }
   return { base, banner: buffered, lines, stop };
 }

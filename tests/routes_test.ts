@@ -11,6 +11,10 @@ import {
   STOPPED_ID,
   testService,
 } from "./_helpers.ts";
+import { createApp } from "../src/http/app.ts";
+import { keyDigest } from "../src/domain/keys.ts";
+import { FULL_ACCESS } from "../src/domain/scopes.ts";
+import { SERVICE_VERSION } from "../src/http/version.ts";
 
 Deno.test("GET /instance answers the original's five keys for a running instance", async () => {
   const { app } = await testService();
@@ -206,15 +210,72 @@ Deno.test("every answer carries a request id, nosniff and no-store", async () =>
   }
 });
 
-Deno.test("each request is logged once: method, path, status, duration", async () => {
+Deno.test("each request is logged once as JSON: time, request id, method, path, status, duration", async () => {
   const { app, lines } = await testService();
-  await app.request(`/instance/${REGION}/${RUNNING_ID}?verbose=1`, { headers: KEYED });
+  const read = await app.request(`/instance/${REGION}/${RUNNING_ID}?verbose=1`, { headers: KEYED });
   await app.request(`/instance/${REGION}/${STOPPED_ID}/start`, { method: "POST", headers: KEYED });
   await app.request(`/instance/${REGION}/secret-in-path/start`, { method: "POST" });
   assertEquals(lines.length, 3);
-  assertMatch(lines[0], new RegExp(`^GET /instance/${REGION}/${RUNNING_ID} 200 \\d+\\.\\dms$`));
-  assertMatch(lines[1], new RegExp(`^POST /instance/${REGION}/${STOPPED_ID}/start 204 `));
-  assertMatch(lines[2], new RegExp(`^POST /instance/${REGION}/\\*/start 422 `));
+  const records = lines.map((line) => JSON.parse(line));
+  const { duration_ms, ...first } = records[0];
+  assertEquals(first, {
+    event: "request",
+    time: "2026-11-26T12:00:00.000Z",
+    request_id: read.headers.get("x-request-id"),
+    method: "GET",
+    path: `/instance/${REGION}/${RUNNING_ID}`,
+    status: 200,
+  });
+  assertEquals(typeof duration_ms, "number");
+  assertEquals(
+    records.slice(1).map(({ method, path, status }) => ({ method, path, status })),
+    [
+      { method: "POST", path: `/instance/${REGION}/${STOPPED_ID}/start`, status: 204 },
+      { method: "POST", path: `/instance/${REGION}/*/start`, status: 422 },
+    ],
+  );
+});
+
+Deno.test("a request's log line and its audit line share time and request id", async () => {
+  const { app, lines, audit, clock } = await testService();
+  clock.now += 1234;
+  const answer = await app.request(`/instance/${REGION}/${STOPPED_ID}/start`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(answer.status, 204);
+  const [request] = lines.map((line) => JSON.parse(line));
+  const [record] = audit.map((line) => JSON.parse(line));
+  assertEquals(request.request_id, answer.headers.get("x-request-id"));
+  assertEquals([record.request_id, record.time], [request.request_id, request.time]);
+  assertEquals(record.action, "start");
+  assertEquals(request.time, "2026-11-26T12:00:01.234Z");
+});
+
+Deno.test("GET /healthz answers status and version with no key and no EC2 call", async () => {
+  const { app, simulator, audit } = await testService();
+  const calls = simulator.calls.length;
+  const response = await app.request("/healthz");
+  assertEquals(response.status, 200);
+  assertEquals(response.headers.get("content-type"), "application/json");
+  assertEquals(await response.json(), { status: "ok", version: SERVICE_VERSION });
+  assertEquals(simulator.calls.length, calls);
+  assertEquals(audit, []);
+  const head = await app.request("/healthz", { method: "HEAD" });
+  assertEquals(head.status, 200);
+});
+
+Deno.test("GET /healthz answers without AWS credentials too", async () => {
+  const app = createApp({
+    config: { timeoutMs: 1000, allowedRegions: null },
+    keys: [{ name: "default", digest: await keyDigest(API_KEY), scope: FULL_ACCESS }],
+    ec2: null,
+  });
+  const response = await app.request("/healthz");
+  assertEquals(response.status, 200);
+  assertEquals((await response.json()).status, "ok");
+  const read = await app.request(`/instance/${REGION}/${RUNNING_ID}`, { headers: KEYED });
+  assertEquals(read.status, 503);
 });
 
 Deno.test("request bodies over 16 KB get 413", async () => {

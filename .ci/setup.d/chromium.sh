@@ -1,5 +1,5 @@
 # Sourced by .ci/run before the tests: the dashboard's browser test drives
-# Debian's Chromium (tests/dashboard_browser_test.ts), so install it when missing.
+# Debian's Chromium (tests/e2e/dashboard_browser_test.ts), so install it when missing.
 if [[ ! -x /usr/bin/chromium ]]; then
   if command -v apt-get >/dev/null; then
     apt_sudo=()

@@ -8,7 +8,7 @@
 import { ec2Endpoint } from "./endpoints.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
-import { Ec2Signer } from "./signer.ts";
+import { amzDate, Ec2Signer } from "./signer.ts";
 import type { InstancePage } from "./ec2_types.ts";
 import {
   readDescribeInstances,
@@ -28,7 +28,6 @@ export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 2_000;
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
-const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
 /**
  * Codes that mean the service turned the request away before acting on it
@@ -362,7 +361,7 @@ export class Ec2Client {
     signal: AbortSignal,
     text: (response: Response) => Promise<string>,
   ): Promise<string | Ec2Error | Ec2TransportError> {
-    const datetime = this.#now?.().toISOString().replace(DATETIME_NOISE, "");
+    const datetime = this.#now && amzDate(this.#now());
     const headers = await (await this.#signer()).sign({
       url,
       region,

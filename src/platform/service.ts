@@ -14,6 +14,7 @@ import {
   ProfileError,
 } from "../aws/credentials.ts";
 import {
+  apiKeysError,
   ConfigError,
   type Env,
   flag,
@@ -100,7 +101,7 @@ export async function createService(
   try {
     keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
   } catch (error) {
-    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+    throw apiKeysError(error);
   }
   const notifier = createNotifier({
     url: config.notifyWebhookUrl,

@@ -2,11 +2,11 @@
  * Takes the README's screenshots of the dashboard: the demo in Debian's
  * headless Chromium at phone and desktop width.
  *
- *   deno run --allow-run=deno,/usr/bin/chromium --allow-net=127.0.0.1 --allow-env \
- *     --allow-read=.,/usr/bin/chromium --allow-write=/tmp,docs --allow-sys=homedir docs/screenshots.ts
+ *   deno run --config tests/e2e/deno.json --allow-run=deno,/usr/bin/chromium --allow-net=127.0.0.1 --allow-env \
+ *     --allow-read=.,/usr/bin/chromium --allow-write=/tmp,docs --allow-sys=homedir tests/e2e/screenshots.ts
  */
-import { launchChromium } from "../tests/_chromium.ts";
-import { startServer } from "../tests/_server.ts";
+import { launchChromium } from "./_chromium.ts";
+import { startServer } from "../_server.ts";
 
 const KEY = "screenshot-key-0123456789";
 

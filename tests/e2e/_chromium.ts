@@ -1,5 +1,5 @@
 /**
- * The browser the dashboard's browser test and `docs/screenshots.ts` drive:
+ * The browser the dashboard's browser test and `tests/e2e/screenshots.ts` drive:
  * Debian's Chromium (`.ci/setup.d/chromium.sh` installs it), headless.
  *
  * @module

@@ -18,8 +18,8 @@
  * @module
  */
 import { Miniflare } from "miniflare";
-import { demoInstances } from "../src/simulator/ec2.ts";
-import { wranglerCompatibility } from "../tests/_workerd.ts";
+import { demoInstances } from "../../src/simulator/ec2.ts";
+import { wranglerCompatibility } from "./_workerd.ts";
 
 const ROUNDS = 15;
 const API_KEY = "bench-key-not-a-secret";

@@ -5,14 +5,15 @@
  * (bindings → config → routes → SigV4 → the worker's own fetch → XML) runs as
  * it does on Cloudflare.
  *
- * Needs the permissions tests/_workerd.ts lists, which `deno task test`
+ * Needs the permissions tests/e2e/_workerd.ts lists, which `deno task test`
  * grants; skipped without them.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Request as MfRequest } from "miniflare";
 import type { Readable } from "node:stream";
-import denoConfig from "../deno.json" with { type: "json" };
-import { demoInstances, Ec2Simulator } from "../src/simulator/ec2.ts";
+import denoConfig from "../../deno.json" with { type: "json" };
+import { bundleSize } from "../../bench/bundle_size.ts";
+import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
 import {
   API_KEY,
   AWS_SECRET,
@@ -24,7 +25,7 @@ import {
   RUNNING_ID,
   SEEDS,
   STOPPED_ID,
-} from "./_helpers.ts";
+} from "../_helpers.ts";
 import {
   WORKERD_COMPATIBILITY_DATE,
   workerdPermissions,
@@ -38,12 +39,19 @@ const ACCESS_KEY_ID = "AKIDEXAMPLE";
 const UNUSED_ENDPOINT = "http://127.0.0.1:9";
 const BASE = "https://worker";
 const UNKNOWN_ID = "i-0000000000000dead";
+/**
+ * The gzipped bundle's budget: 67.1 KiB measured when it was set, plus room
+ * for small changes. Crossing it is a decision to take in review (raise it,
+ * or make the bundle smaller), not something `deno task build` shouts about.
+ * Cloudflare's own limit is 3 MiB gzipped on the free plan.
+ */
+const BUNDLE_GZIP_BUDGET_BYTES = 75 * 1024;
 
 const granted = await workerdGranted();
 if (!granted) {
   console.warn(
     "worker_test.ts skipped: it needs --allow-net=127.0.0.1 --allow-env and " +
-      "the flags `deno run --allow-env tests/_workerd.ts` prints; `deno task test` grants them",
+      "the flags `deno run --config tests/e2e/deno.json --allow-env tests/e2e/_workerd.ts` prints; `deno task test:e2e` grants them",
   );
 }
 
@@ -190,6 +198,13 @@ Deno.test({
     let workers: Workers | undefined;
     try {
       const script = await buildBundle(dir);
+      await t.step("the gzipped bundle stays within its budget", async () => {
+        const { gzip } = await bundleSize(new TextEncoder().encode(script));
+        assert(
+          gzip <= BUNDLE_GZIP_BUDGET_BYTES,
+          `The bundle is ${gzip} bytes gzipped, over its budget of ${BUNDLE_GZIP_BUDGET_BYTES}`,
+        );
+      });
       const compatibility = await wranglerCompatibility();
       assertEquals(compatibility.flags.includes("nodejs_compat"), false);
       assert(
@@ -428,7 +443,10 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
     const log = workerLog.join("");
-    assertMatch(log, /POST \/instance\/us-west-2\/i-0fedcba9876543210\/start 204/);
+    assertStringIncludes(
+      log,
+      '"method":"POST","path":"/instance/us-west-2/i-0fedcba9876543210/start","status":204',
+    );
     assertEquals(log.includes(API_KEY), false, "the API key reached the log");
     assertEquals(log.includes(AWS_SECRET), false, "the AWS secret reached the log");
   },
