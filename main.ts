@@ -11,6 +11,7 @@
  * @module
  */
 import type { ExecutionContext } from "hono";
+import { denoCredentialHost } from "./src/platform/deno_credentials.ts";
 import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config/settings.ts";
 import { ApiError } from "./src/http/errors.ts";
 import { createService, type Service } from "./src/platform/service.ts";
@@ -58,10 +59,12 @@ function denoEnv(): Env {
 /** On Deno, the one service of this process; on Workers, one per `env` object. */
 function serviceFor(bindings: unknown): Promise<Service> {
   if (onDeno) {
-    return denoService ??= createService(denoEnv(), {
+    const env = denoEnv();
+    return denoService ??= createService(env, {
       log,
       audit: log,
       demoWithoutCredentials: !onDenoDeploy,
+      credentialHost: denoCredentialHost(env),
     });
   }
   const env = typeof bindings === "object" && bindings !== null ? bindings : {};
@@ -172,8 +175,13 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
   }
   const host = address.hostname === "0.0.0.0" ? "localhost" : address.hostname;
   const base = `http://${host}:${address.port}`;
+  const { source, looked } = service.credentials;
   if (!service.simulator) {
-    log(`workwork is serving on ${base}, talking to AWS EC2`);
+    log(
+      `workwork is serving on ${base}, talking to AWS EC2 with credentials from ${
+        source ?? "nowhere"
+      }`,
+    );
     return;
   }
   const key = service.generatedApiKey ?? "$API_KEY";
@@ -182,8 +190,10 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
   log(
     [
       "",
-      "workwork DEMO: no AWS credentials are set, so this serves the built-in EC2",
-      "simulator. Nothing here touches AWS; state lives in this process only.",
+      looked.length
+        ? `workwork DEMO: no AWS credentials found (looked in: ${looked.join("; ")}),`
+        : "workwork DEMO: DEMO=true,",
+      "so this serves the built-in EC2 simulator. Nothing here touches AWS; state lives in this process only.",
       service.generatedApiKey
         ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
         : "API key: the one you set in API_KEY or API_KEYS",

@@ -38,8 +38,10 @@ export async function startServer(
       .map((name) => [name, Deno.env.get(name)])
       .filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  // deno task's shell expands $HOME in the flags (--allow-read=$HOME/.aws); do the same.
+  const home = env.HOME ?? inherited.HOME ?? "";
   const child = new Deno.Command(command, {
-    args,
+    args: args.map((arg) => arg.replaceAll("$HOME", home)),
     clearEnv: true,
     env: { ...inherited, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0", ...env },
     stdout: "piped",

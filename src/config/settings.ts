@@ -5,6 +5,7 @@
  * @module
  */
 import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
+import { CREDENTIAL_VARIABLES } from "../aws/credentials.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
@@ -22,9 +23,7 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "
 export const CONFIG_VARIABLES = [
   "API_KEY",
   "API_KEYS",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
+  ...CREDENTIAL_VARIABLES,
   "AWS_ENDPOINT_URL_EC2",
   "AWS_ENDPOINT_URL",
   "EC2_TIMEOUT_MS",
@@ -83,12 +82,15 @@ export interface LoadConfigOptions {
    * Otherwise only `DEMO=true` turns the demo on.
    */
   demoWithoutCredentials?: boolean;
+  /** Whether the credential chain found a source; only the environment's keys count when absent. */
+  credentialsFound?: boolean;
 }
 
 /** Reads the settings from `env`. */
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const aws = awsCredentials(env);
-  const demo = flag(env, "DEMO") || (!aws && (options.demoWithoutCredentials ?? false));
+  const found = Boolean(aws) || (options.credentialsFound ?? false);
+  const demo = flag(env, "DEMO") || (!found && (options.demoWithoutCredentials ?? false));
   const apiKey = env.API_KEY || null;
   const apiKeys = apiKeyList(env);
   if (!apiKey && apiKeys.length === 0 && !demo) {

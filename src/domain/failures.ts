@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { CredentialsError } from "../aws/credentials.ts";
 import { THROTTLING_CODES } from "../aws/ec2.ts";
 import { Ec2Error, Ec2TransportError } from "../aws/ec2_errors.ts";
 import { ChangeInProgressError } from "./change_queue.ts";
@@ -90,6 +91,8 @@ export function describeFailure(error: unknown): Failure {
     return { kind: "bad_filter", field: "filter", title: error.message };
   }
   if (error instanceof Ec2Error) return fromEc2Error(error);
+  // The message names the source and what failed; the sources never put a secret in it.
+  if (error instanceof CredentialsError) return aws("unavailable", error.message);
   if (error instanceof Ec2TransportError) return fromTransportError(error);
   return { kind: "internal", field: "internal", title: "Internal error" };
 }
