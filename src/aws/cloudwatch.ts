@@ -11,13 +11,8 @@
 import { partitionSuffix } from "./endpoints.ts";
 import type { TransportFailure } from "./ec2_errors.ts";
 import { Ec2Signer } from "./signer.ts";
-import {
-  deadline,
-  type Fetch,
-  GLOBAL_FETCH,
-  type OutboundOptions,
-  withRetries,
-} from "../net/retry.ts";
+import type { AwsCredentials } from "./credentials.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 import { encodeMemberQuery } from "./_cloudwatch_query.ts";
 import {
   CloudWatchXmlError,
@@ -136,12 +131,7 @@ export function cloudWatchEndpointOverride(
   return undefined;
 }
 
-/** AWS credentials for signing. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsCredentials } from "./credentials.ts";
 
 /** Options of {@linkcode CloudWatchClient}. */
 export interface CloudWatchClientOptions extends OutboundOptions {
@@ -218,7 +208,7 @@ export class CloudWatchClient {
       { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined },
       CLOUDWATCH_SIGNING_NAME,
     );
-    this.#fetch = options.fetch ?? GLOBAL_FETCH;
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#endpoint = options.endpoint;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#random = options.random ?? Math.random;

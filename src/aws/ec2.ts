@@ -9,13 +9,8 @@ import { ec2Endpoint } from "./endpoints.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
 import { amzDate, Ec2Signer } from "./signer.ts";
-import {
-  deadline,
-  type Fetch,
-  GLOBAL_FETCH,
-  type OutboundOptions,
-  withRetries,
-} from "../net/retry.ts";
+import type { AwsCredentials } from "./credentials.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 import type { InstancePage } from "./ec2_types.ts";
 import {
   readDescribeInstances,
@@ -70,12 +65,7 @@ const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
 export type { Fetch } from "../net/retry.ts";
 
-/** AWS credentials for signing. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsCredentials } from "./credentials.ts";
 
 /** Options of {@linkcode Ec2Client}. */
 export interface Ec2ClientOptions extends OutboundOptions {
@@ -168,7 +158,7 @@ export class Ec2Client {
       this.#signing.credentials = options.credentials;
       this.#signing.signer = signerFor(options.credentials);
     }
-    this.#fetch = options.fetch ?? GLOBAL_FETCH;
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#endpoint = options.endpoint;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#random = options.random ?? Math.random;

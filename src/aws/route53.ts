@@ -21,13 +21,7 @@ import {
   type RecordSet,
   type RecordSetPage,
 } from "./_route53_xml.ts";
-import {
-  deadline,
-  type Fetch,
-  GLOBAL_FETCH,
-  type OutboundOptions,
-  withRetries,
-} from "../net/retry.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 
 export { isAlreadyGone, Route53Error, Route53TransportError } from "./_route53_errors.ts";
 export type { Route53Failure } from "./_route53_errors.ts";
@@ -101,7 +95,7 @@ export class Route53Client {
       throw new TypeError(`Cannot create Route53 client: endpoint "${base}" is not a URL`);
     }
     this.#options = options;
-    this.#fetch = options.fetch ?? GLOBAL_FETCH;
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#base = base.replace(/\/+$/, "");
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#random = options.random ?? Math.random;

@@ -9,13 +9,7 @@
  * @see https://developers.cloudflare.com/api/resources/dns/subresources/records/
  * @module
  */
-import {
-  deadline,
-  type Fetch,
-  GLOBAL_FETCH,
-  type OutboundOptions,
-  withRetries,
-} from "../net/retry.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 
 /** Cloudflare's API base. */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
@@ -130,7 +124,7 @@ export class CloudflareDnsClient {
       throw new TypeError(`Cannot create Cloudflare DNS client: base URL "${base}" is not a URL`);
     }
     this.#token = options.token;
-    this.#fetch = options.fetch ?? GLOBAL_FETCH;
+    this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#base = base.replace(/\/+$/, "");
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#random = options.random ?? Math.random;

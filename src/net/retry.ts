@@ -23,9 +23,6 @@ export interface OutboundOptions {
   random?: () => number;
 }
 
-/** The global `fetch`, called late so that a test's replacement of it is seen. */
-export const GLOBAL_FETCH: Fetch = (url, init) => fetch(url, init);
-
 /** How long to wait between attempts, and how many to make. */
 export interface RetryPolicy {
   /** Attempts per call, the first included. */
