@@ -2,7 +2,7 @@
  * The Deno side of the AWS credential chain: files, processes and the
  * environment through Deno's APIs, each failure turned into a message that
  * names the path or program and the permission to grant, never a value.
- * Only main.ts imports this.
+ * Only the Deno adapter (src/platform/deno.ts) imports this.
  *
  * @module
  */
