@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno task build && deno task bench:worker
- * deno task build:demo && deno task bench:worker --demo=dist/worker-demo.js
+ * deno task build:demo && deno task bench:worker --demo=dist/worker-demo.js --rounds=31
  * ```
  *
  * Each round starts a fresh workerd through Miniflare with one worker and
@@ -22,11 +22,13 @@
  *
  * @module
  */
-import { Miniflare, type Request as MfRequest, Response as MfResponse } from "miniflare";
+import { Miniflare, type Request as MfRequest, type Response as MfResponse } from "miniflare";
 import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
+import { answeredBy } from "./_outbound.ts";
 import { wranglerCompatibility } from "./_workerd.ts";
 
-const ROUNDS = 15;
+/** Rounds measured (`--rounds=N`; default 15). */
+const ROUNDS = Number(Deno.args.find((arg) => arg.startsWith("--rounds="))?.slice(9) ?? 15);
 const API_KEY = "bench-key-not-a-secret";
 const TRIVIAL_WORKER = `export default { fetch() { return new Response("ok"); } };`;
 
@@ -85,23 +87,14 @@ function median(values: number[]): number {
 }
 
 /** EC2 for the bundles that talk to AWS: the simulator, on the demo's instances. */
-const simulator = new Ec2Simulator({ instances: demoInstances() });
-
-async function answerAsEc2(request: MfRequest): Promise<MfResponse> {
-  const answer = await simulator.fetch(request.url, {
-    method: request.method,
-    headers: [...request.headers],
-    body: request.method === "GET" ? undefined : await request.arrayBuffer(),
-  });
-  return new MfResponse(await answer.arrayBuffer(), {
-    status: answer.status,
-    headers: [...answer.headers],
-  });
-}
+const answerAsEc2 = answeredBy(new Ec2Simulator({ instances: demoInstances() }));
 
 if (import.meta.main) {
   const demoPaths = Deno.args.filter((arg) => arg.startsWith("--demo=")).map((arg) => arg.slice(7));
   const awsPaths = Deno.args.filter((arg) => !arg.startsWith("--"));
+  if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+    throw new RangeError("--rounds must be a whole number >= 1");
+  }
   if (awsPaths.length === 0 && demoPaths.length === 0) awsPaths.push("dist/worker.js");
   const [instance] = demoInstances();
   const url = `http://localhost/instance/${instance.region}/${instance.id}`;

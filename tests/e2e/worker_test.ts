@@ -12,7 +12,6 @@
  * grants; skipped without them.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import type { Request as MfRequest } from "miniflare";
 import type { Readable } from "node:stream";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { bundleSize } from "../../bench/bundle_size.ts";
@@ -29,6 +28,7 @@ import {
   SEEDS,
   STOPPED_ID,
 } from "../_helpers.ts";
+import { answeredBy } from "./_outbound.ts";
 import {
   WORKERD_COMPATIBILITY_DATE,
   workerdPermissions,
@@ -122,7 +122,7 @@ async function startWorkers(
   simulator: Ec2Simulator,
   log: string[],
 ): Promise<Workers> {
-  const { Miniflare, Response: MfResponse } = await import("miniflare");
+  const { Miniflare } = await import("miniflare");
   const worker = (name: string, bindings: Record<string, string>, script = scripts.production) => ({
     name,
     routes: [`${name}.${DOMAIN}/*`],
@@ -130,17 +130,7 @@ async function startWorkers(
     compatibilityDate: compatibility.date,
     compatibilityFlags: compatibility.flags,
     bindings,
-    outboundService: async (request: MfRequest) => {
-      const answer = await simulator.fetch(request.url, {
-        method: request.method,
-        headers: [...request.headers],
-        body: request.method === "GET" ? undefined : await request.arrayBuffer(),
-      });
-      return new MfResponse(await answer.arrayBuffer(), {
-        status: answer.status,
-        headers: [...answer.headers],
-      });
-    },
+    outboundService: answeredBy(simulator),
   });
   const mf = new Miniflare({
     // Without this Miniflare downloads Cloudflare's request metadata from the internet.
