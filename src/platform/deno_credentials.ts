@@ -8,7 +8,7 @@
  */
 import type { CredentialHost } from "../aws/credentials.ts";
 
-/** The chain's host on Deno: `env` as main.ts read it, the global `fetch`. */
+/** The chain's host on Deno: `env` as the Deno adapter read it, the global `fetch`. */
 export function denoCredentialHost(env: CredentialHost["env"]): CredentialHost {
   return {
     env,

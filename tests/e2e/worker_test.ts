@@ -212,6 +212,22 @@ Deno.test({
           );
         }
       });
+      await t.step(
+        "the production bundle carries no demo, and neither bundle the Deno-only chain",
+        () => {
+          // The demo's seeds are data only the simulator's side holds; each one's private address is its own.
+          for (const { privateIpAddress } of demoInstances()) {
+            assert(privateIpAddress);
+            assertEquals(scripts.production.includes(privateIpAddress), false, privateIpAddress);
+            assertStringIncludes(scripts.demo, privateIpAddress);
+          }
+          // IMDS's address and the shared files' credential_process: read on Deno only.
+          for (const marker of ["169.254.169.254", "credential_process"]) {
+            assertEquals(scripts.production.includes(marker), false, marker);
+            assertEquals(scripts.demo.includes(marker), false, marker);
+          }
+        },
+      );
       const compatibility = await wranglerCompatibility();
       assertEquals(compatibility.flags.includes("nodejs_compat"), false);
       assert(
