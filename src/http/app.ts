@@ -4,8 +4,8 @@
  *
  * @module
  */
-// The tiny preset (PatternRouter) keeps the Workers bundle ~2.5 KB gzipped smaller than
-// the default SmartRouter; with a handful of routes its matching speed makes no difference.
+// The tiny preset (PatternRouter) keeps the Workers bundle smaller than the default
+// SmartRouter (docs/performance.md); with a handful of routes its speed makes no difference.
 import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import type { Ec2Client } from "../aws/ec2.ts";
