@@ -43,6 +43,8 @@ export interface ServiceOptions extends LoadConfigOptions {
   audit?: (line: string) => void;
   /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
   notifyFetch?: (request: Request) => Promise<Response>;
+  /** Outbound fetch for the chat answers (Slack's `response_url`, Discord's webhook). Default: the global `fetch`. */
+  chatFetch?: (request: Request) => Promise<Response>;
   /**
    * Where the AWS credential chain reads (Deno: env, files, home, processes).
    * Absent (Workers): only `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
@@ -124,6 +126,7 @@ export async function createService(
     notifier,
     sweep: sweepSettings,
     changes,
+    chatFetch: options.chatFetch,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
