@@ -43,9 +43,11 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * The gzipped bundle's budget: 67.1 KiB measured when it was set, plus room
  * for small changes. Crossing it is a decision to take in review (raise it,
  * or make the bundle smaller), not something `deno task build` shouts about.
- * Cloudflare's own limit is 3 MiB gzipped on the free plan.
+ * Cloudflare's own limit is 3 MiB gzipped on the free plan. Raised to 90 KiB
+ * with the chat routes (issue 17): main measured 77.5 KiB before them (already
+ * over 75), 86.5 KiB with them.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = 75 * 1024;
+const BUNDLE_GZIP_BUDGET_BYTES = 90 * 1024;
 
 const granted = await workerdGranted();
 if (!granted) {
