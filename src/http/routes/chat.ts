@@ -122,6 +122,8 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<Env> {
         const body = await readChatBody(c.req.raw);
         const headers = slackSignedHeaders(c.req.raw.headers);
         await verifySlackRequest(secret, { ...headers, body }, { now: now() });
+        // Slack checks the certificate of a command's URL now and then; the answer is a 200.
+        if (isSslCheck(body)) return c.body(null, 200);
         const request = parseSlackCommand(body);
         const { userId, teamId } = request;
         const entry = slackEntry(entries, { userId, teamId });
@@ -423,6 +425,10 @@ function privateData(answer: ChatAnswer): DiscordMessageData {
 /** The interaction's webhook, for a follow-up message. */
 function followupUrl(originalMessageUrl: string): string {
   return originalMessageUrl.replace(/\/messages\/@original$/, "");
+}
+
+function isSslCheck(body: Uint8Array): boolean {
+  return new URLSearchParams(new TextDecoder().decode(body)).get("ssl_check") === "1";
 }
 
 function describe(error: unknown): string {

@@ -210,6 +210,9 @@ Deno.test("bodies that are not Slack's get Slack's error form with 400 or 413, n
   );
   assertEquals(press.status, 400);
   await press.body?.cancel();
+  // Slack's certificate check, signed: a bare 200.
+  const check = await chat.send(await slackCommand("", { body: "ssl_check=1&token=x" }));
+  assertEquals([check.status, await check.text()], [200, ""]);
   assertEquals(chat.simulator.calls, []);
 });
 
