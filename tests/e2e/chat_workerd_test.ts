@@ -129,8 +129,16 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "workwork-chat-bundle-" });
     const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
     const responseUrl = "https://hooks.slack.com/commands/T1DC2JH3J/1/abc";
+    const discordEdit =
+      "https://discord.com/api/v10/webhooks/1100000000000000001/tok/messages/@original";
     let posted: (body: string) => void = () => {};
     const post = new Promise<string>((resolve) => posted = resolve);
+    let edited: (request: { method: string; body: string }) => void = () => {};
+    const edit = new Promise<{ method: string; body: string }>((resolve) => edited = resolve);
+    const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+      "sign",
+      "verify",
+    ]) as CryptoKeyPair;
     const { Miniflare, Response: MfResponse } = await import("miniflare");
     const mf = new Miniflare({
       cf: false,
@@ -142,6 +150,7 @@ Deno.test({
           key: "web-team-key-0123456789",
           actions: ["read", "stop"],
           slack_users: ["U2CERLKJA"],
+          discord_users: ["80351110224678912"],
         }]),
         AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
         AWS_SECRET_ACCESS_KEY: AWS_SECRET,
@@ -149,11 +158,16 @@ Deno.test({
         AWS_ENDPOINT_URL_EC2: "http://127.0.0.1:9",
         REGIONS: REGION,
         SLACK_SIGNING_SECRET: SECRET,
+        DISCORD_PUBLIC_KEY: hex(await crypto.subtle.exportKey("raw", pair.publicKey)),
       },
       outboundService: async (request: MfRequest) => {
         if (request.url === responseUrl) {
           posted(await request.text());
           return new MfResponse("ok");
+        }
+        if (request.url === discordEdit) {
+          edited({ method: request.method, body: await request.text() });
+          return new MfResponse("{}", { headers: { "content-type": "application/json" } });
         }
         const answer = await simulator.fetch(request.url, {
           method: request.method,
@@ -201,6 +215,7 @@ Deno.test({
       const never = new Promise<never>((_, reject) => {
         guard = setTimeout(() => reject(new Error("response_url got no post")), 30_000);
       });
+      never.catch(() => {});
       const message = JSON.parse(await Promise.race([post, never]));
       assertEquals(message.response_type, "in_channel");
       assertStringIncludes(message.text, "is stopping");
@@ -210,6 +225,39 @@ Deno.test({
         simulator.calls.filter((call) => call.action === "StopInstances").length,
         1,
       );
+
+      // Discord: the same bundle, a signed /workwork status deferred, then the original edited.
+      const interaction = JSON.stringify({
+        type: 2,
+        id: "1200000000000000001",
+        application_id: "1100000000000000001",
+        token: "tok",
+        user: { id: "80351110224678912" },
+        data: {
+          name: "workwork",
+          options: [{
+            name: "status",
+            type: 1,
+            options: [{ name: "name", type: 3, value: "dev-box" }],
+          }],
+        },
+      });
+      const signature = hex(
+        await crypto.subtle.sign(
+          "Ed25519",
+          pair.privateKey,
+          new TextEncoder().encode(timestamp + interaction),
+        ),
+      );
+      const deferred = await mf.dispatchFetch("https://chat.test/discord/interactions", {
+        method: "POST",
+        headers: { "x-signature-timestamp": timestamp, "x-signature-ed25519": signature },
+        body: interaction,
+      });
+      assertEquals(await deferred.json(), { type: 5 });
+      const patch = await Promise.race([edit, never]);
+      assertEquals(patch.method, "PATCH");
+      assertEquals(JSON.parse(patch.body).embeds[0].title, "dev\\-box");
     } finally {
       clearTimeout(guard);
       await mf.dispose();
