@@ -45,6 +45,8 @@ export interface ServiceOptions extends LoadConfigOptions {
   audit?: (line: string) => void;
   /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
   notifyFetch?: (request: Request) => Promise<Response>;
+  /** Outbound fetch for the chat answers (Slack's `response_url`, Discord's webhook). Default: the global `fetch`. */
+  chatFetch?: (request: Request) => Promise<Response>;
   /**
    * Walks the AWS credential chain (Deno: env, files, home, processes; see
    * `walkCredentialChain` of ./credential_chain.ts); not called when `DEMO=true`. Absent
@@ -136,6 +138,7 @@ export async function createService(
     notifier,
     sweep: sweepSettings,
     changes,
+    chatFetch: options.chatFetch,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
