@@ -29,11 +29,7 @@ import {
   STOPPED_ID,
 } from "../_helpers.ts";
 import { answeredBy } from "./_outbound.ts";
-import {
-  WORKERD_COMPATIBILITY_DATE,
-  workerdGranted,
-  wranglerCompatibility,
-} from "./_workerd.ts";
+import { WORKERD_COMPATIBILITY_DATE, workerdGranted, wranglerCompatibility } from "./_workerd.ts";
 
 /** Each worker below answers on its own host: `https://<name>.workwork.test`. */
 const DOMAIN = "workwork.test";
