@@ -2,11 +2,11 @@
  * The chat verifiers in real workerd (npm:miniflare): Slack's HMAC and
  * Discord's Ed25519 through Cloudflare's WebCrypto, signed here in Deno.
  *
- * Needs the permissions tests/_workerd.ts lists, which `deno task test`
+ * Needs the permissions tests/e2e/_workerd.ts lists, which `deno task test`
  * grants; skipped without them.
  */
 import { assert, assertEquals } from "@std/assert";
-import { slackSignature } from "../src/http/chat/slack_verify.ts";
+import { slackSignature } from "../../src/http/chat/slack_verify.ts";
 import { WORKERD_COMPATIBILITY_DATE, workerdPermissions } from "./_workerd.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -43,7 +43,7 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "workwork-chat-" });
     const output = `${dir}/chat_worker.js`;
     const built = await new Deno.Command("deno", {
-      args: ["bundle", "--frozen", "--platform=browser", "-o", output, "tests/_chat_worker.ts"],
+      args: ["bundle", "--frozen", "--platform=browser", "-o", output, "tests/e2e/_chat_worker.ts"],
       stdout: "null",
       stderr: "piped",
     }).output();

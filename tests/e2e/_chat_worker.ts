@@ -8,9 +8,9 @@ import {
   discordSignedHeaders,
   importDiscordPublicKey,
   verifyDiscordRequest,
-} from "../src/http/chat/discord_verify.ts";
-import { ChatRequestError, readChatBody } from "../src/http/chat/errors.ts";
-import { slackSignedHeaders, verifySlackRequest } from "../src/http/chat/slack_verify.ts";
+} from "../../src/http/chat/discord_verify.ts";
+import { ChatRequestError, readChatBody } from "../../src/http/chat/errors.ts";
+import { slackSignedHeaders, verifySlackRequest } from "../../src/http/chat/slack_verify.ts";
 
 interface Bindings {
   SLACK_SIGNING_SECRET: string;
