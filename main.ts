@@ -182,6 +182,7 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
       service.generatedApiKey
         ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
         : "API key: the one you set in API_KEY or API_KEYS",
+      `Dashboard: ${base}/ in a browser; sign in with the key (on a phone: Add to Home screen)`,
       `Serving on ${base}. Try:`,
       `  curl -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}`,
       `  curl -X POST -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}/stop`,

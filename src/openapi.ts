@@ -284,6 +284,20 @@ export const OPENAPI_DOCUMENT: Json = {
       delete: SIGN_OUT,
     },
     "/session/delete": { post: SIGN_OUT },
+    "/manifest.webmanifest": {
+      get: {
+        summary: "The dashboard's web app manifest, to add it to a home screen",
+        security: [],
+        responses: { "200": { description: "JSON", content: { "application/manifest+json": {} } } },
+      },
+    },
+    "/icon.svg": {
+      get: {
+        summary: "The dashboard's icon",
+        security: [],
+        responses: { "200": { description: "SVG", content: { "image/svg+xml": {} } } },
+      },
+    },
     [OPENAPI_PATH]: {
       get: {
         summary: "This document",

@@ -26,6 +26,7 @@ import { requestSite } from "../origin.ts";
 import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
+import { ICON_SVG, ICON_SVG_PATH, MANIFEST, MANIFEST_PATH } from "../http/dashboard/manifest.ts";
 
 /** How long a sign-in lasts: a month, so a phone stays signed in. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
@@ -139,6 +140,15 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   app.delete("/session", signOut);
   app.post("/session/delete", signOut);
 
+  app.get(MANIFEST_PATH, (c) => {
+    c.header("cache-control", "public, max-age=86400");
+    return c.body(JSON.stringify(MANIFEST), 200, { "content-type": "application/manifest+json" });
+  });
+  app.get(ICON_SVG_PATH, (c) => {
+    c.header("cache-control", "public, max-age=86400");
+    return c.body(ICON_SVG, 200, { "content-type": "image/svg+xml" });
+  });
+
   app.all("/", methodNotAllowed("GET, HEAD"));
   app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));
   app.all("/session/delete", methodNotAllowed("POST"));
@@ -198,7 +208,8 @@ function pageHeaders(c: Context): string {
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
       `style-src 'nonce-${nonce}'`,
-      "img-src data:",
+      "img-src 'self' data:",
+      "manifest-src 'self'",
       "connect-src 'self'",
       "form-action 'self'",
       "base-uri 'none'",
