@@ -298,6 +298,13 @@ export const OPENAPI_DOCUMENT: Json = {
         responses: { "200": { description: "SVG", content: { "image/svg+xml": {} } } },
       },
     },
+    ...Object.fromEntries([192, 512].map((size) => [`/icon-${size}.png`, {
+      get: {
+        summary: `The dashboard's icon, ${size} px`,
+        security: [],
+        responses: { "200": { description: "PNG", content: { "image/png": {} } } },
+      },
+    }])),
     [OPENAPI_PATH]: {
       get: {
         summary: "This document",

@@ -209,12 +209,16 @@ Deno.test("the manifest and the icon are served without a key, and the page link
     const answer = await app.request(new URL(icon.src, SITE).href);
     assertEquals(answer.status, 200, icon.src);
     assertEquals(answer.headers.get("content-type"), icon.type);
-    assertStringIncludes(await answer.text(), "<svg");
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    if (icon.type === "image/svg+xml") {
+      assertStringIncludes(new TextDecoder().decode(bytes), "<svg");
+    } else assertEquals([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], icon.src); // "PNG"
   }
   assertEquals(new Set(body.icons.map((icon: { purpose: string }) => icon.purpose)).size, 2);
   assertEquals(simulator.calls.length, 0);
   for (const text of [await (await app.request(`${SITE}/`)).text(), (await page(app)).text]) {
     assertStringIncludes(text, '<link rel="manifest" href="/manifest.webmanifest">');
+    assertStringIncludes(text, '<link rel="apple-touch-icon" href="/icon-192.png">');
     assertMatch(text, /<meta name="theme-color" content="#[0-9a-f]{6}"/);
   }
   const csp = (await app.request(`${SITE}/`)).headers.get("content-security-policy")!;

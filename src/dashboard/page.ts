@@ -11,7 +11,12 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import type { InstanceView } from "../instances.ts";
 import { DASHBOARD_SCRIPT } from "./script.ts";
 import { DASHBOARD_STYLE } from "./style.ts";
-import { ICON_SVG_PATH, MANIFEST_PATH, THEME_COLORS } from "../http/dashboard/manifest.ts";
+import {
+  ICON_SVG_PATH,
+  iconPngPath,
+  MANIFEST_PATH,
+  THEME_COLORS,
+} from "../http/dashboard/manifest.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -261,6 +266,7 @@ function layout(nonce: string, title: string, body: Html): Html {
           .dark}" media="(prefers-color-scheme: dark)">
         <link rel="manifest" href="${MANIFEST_PATH}">
         <link rel="icon" href="${ICON_SVG_PATH}" type="image/svg+xml">
+        <link rel="apple-touch-icon" href="${iconPngPath(192)}">
         <style nonce="${nonce}">${raw(DASHBOARD_STYLE)}</style>
       </head>
       <body>

@@ -26,7 +26,15 @@ import { requestSite } from "../origin.ts";
 import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
-import { ICON_SVG, ICON_SVG_PATH, MANIFEST, MANIFEST_PATH } from "../http/dashboard/manifest.ts";
+import {
+  ICON_PNG_SIZES,
+  ICON_SVG,
+  ICON_SVG_PATH,
+  iconPngPath,
+  MANIFEST,
+  MANIFEST_PATH,
+} from "../http/dashboard/manifest.ts";
+import { iconPng } from "../http/dashboard/icon_png.ts";
 
 /** How long a sign-in lasts: a month, so a phone stays signed in. */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
@@ -148,6 +156,12 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     c.header("cache-control", "public, max-age=86400");
     return c.body(ICON_SVG, 200, { "content-type": "image/svg+xml" });
   });
+  for (const size of ICON_PNG_SIZES) {
+    app.get(iconPngPath(size), async (c) => {
+      c.header("cache-control", "public, max-age=86400");
+      return c.body(await iconPng(size), 200, { "content-type": "image/png" });
+    });
+  }
 
   app.all("/", methodNotAllowed("GET, HEAD"));
   app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));

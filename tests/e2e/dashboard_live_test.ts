@@ -478,6 +478,17 @@ Deno.test({
       );
       assertEquals(size, 512);
       assertMatch(data.theme_color, /^#[0-9a-f]{6}$/);
+      // Chromium decodes each PNG at its stated size.
+      await page.goto(`${app.base}/`);
+      for (const icon of data.icons.filter((icon: { type: string }) => icon.type === "image/png")) {
+        const size = await page.evaluate(`new Promise((resolve, reject) => {
+          const image = new Image();
+          image.onload = () => resolve(image.naturalWidth + "x" + image.naturalHeight);
+          image.onerror = () => reject(new Error("not an image"));
+          image.src = ${JSON.stringify(icon.src)};
+        })`);
+        assertEquals(size, icon.sizes);
+      }
     } finally {
       await browser.close();
       await app.stop();

@@ -3,10 +3,10 @@
  * manifest and the icon, served by the dashboard's routes without a key
  * (they say nothing about the account).
  *
- * The icon is one SVG, drawn full-bleed with the glyph inside the central
- * 80 % circle, so it serves as both an `any` and a `maskable` icon. Chromium
- * (Android) installs from it; iOS, which takes no SVG home-screen icon, uses
- * a screenshot of the page instead (docs/dashboard.md).
+ * The icon is drawn full-bleed with the glyph inside the central 80 % circle,
+ * so each one serves as both an `any` and a `maskable` icon: an SVG, and PNGs
+ * of 192 and 512 px drawn from the same geometry (`icon_png.ts`), which iOS
+ * needs for its home screen (`apple-touch-icon`).
  *
  * @module
  */
@@ -15,6 +15,12 @@
 export const MANIFEST_PATH = "/manifest.webmanifest";
 /** Where the icon is served. */
 export const ICON_SVG_PATH = "/icon.svg";
+/** Where the icon of `size` px is served as PNG. */
+export function iconPngPath(size: number): string {
+  return `/icon-${size}.png`;
+}
+/** The PNG sizes served: Chromium's two for installing; iOS takes the smaller. */
+export const ICON_PNG_SIZES: readonly number[] = [192, 512];
 /** The manifest's and the page's colours: the browser's chrome, light and dark, and the splash. */
 export const THEME_COLORS = { light: "#0969da", dark: "#0d1117", background: "#f3f4f6" } as const;
 
@@ -33,8 +39,13 @@ export const MANIFEST = {
   display: "standalone",
   background_color: THEME_COLORS.background,
   theme_color: THEME_COLORS.light,
-  icons: [
-    { src: ICON_SVG_PATH, sizes: "any", type: "image/svg+xml", purpose: "any" },
-    { src: ICON_SVG_PATH, sizes: "any", type: "image/svg+xml", purpose: "maskable" },
-  ],
-} as const;
+  icons: ["any", "maskable"].flatMap((purpose) => [
+    { src: ICON_SVG_PATH, sizes: "any", type: "image/svg+xml", purpose },
+    ...ICON_PNG_SIZES.map((size) => ({
+      src: iconPngPath(size),
+      sizes: `${size}x${size}`,
+      type: "image/png",
+      purpose,
+    })),
+  ]),
+};
