@@ -76,7 +76,8 @@ export const DASHBOARD_SCRIPT: string = `
   }
 
   function summarize() {
-    var states = cards().map(function (row) { return row.dataset.state; });
+    var states = cards().map(function (row) { return row.dataset.state; })
+      .filter(function (s) { return s !== "gone"; });
     var running = states.filter(function (s) { return s === "running"; }).length;
     var stopped = states.filter(function (s) { return s === "stopped"; }).length;
     var parts = [running + " running", stopped + " stopped"];
