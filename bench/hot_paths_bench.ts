@@ -124,3 +124,14 @@ Deno.bench("GET /instance/:region/:id through app.request() on the simulator", {
   const response = await app.request(READ, { headers: { "x-api-key": API_KEY } });
   await response.arrayBuffer();
 });
+
+const REBOOT = `/instance/${REGION}/${RUNNING_ID}/reboot`;
+Deno.bench("POST …/reboot through app.request(): reboot, tag, confirming read", {
+  group: "request",
+}, async () => {
+  const response = await app.request(REBOOT, {
+    method: "POST",
+    headers: { "x-api-key": API_KEY },
+  });
+  await response.arrayBuffer();
+});

@@ -1,19 +1,25 @@
 /**
  * Options of a state change, from the query string or the JSON body:
- * `wait`, `wait_seconds`, `hibernate`, `force`, `dry_run`.
+ * `wait`, `wait_seconds`, `hibernate`, `force`, `dry_run`. They fail closed:
+ * a body that does not parse, a body that is not JSON, and a field this
+ * route does not take are refused before anything is done, never dropped.
  *
  * @module
  */
 import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
+import { optionFields } from "./http/request_body.ts";
 import type { InstanceAction } from "./instances.ts";
 
 /** `wait_seconds` when `wait=true` names none. */
 export const DEFAULT_WAIT_SECONDS = 60;
 /** The longest `wait_seconds` accepted. */
 export const MAX_WAIT_SECONDS = 300;
-const JSON_TYPE_PATTERN = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 const BOOLEAN_FIELDS = ["wait", "hibernate", "force", "dry_run"] as const;
+/** What a state change takes, besides the key. */
+const ACTION_FIELDS: ReadonlySet<string> = new Set([...BOOLEAN_FIELDS, "wait_seconds"]);
+/** What the sweep takes, besides the key. */
+const SWEEP_FIELDS: ReadonlySet<string> = new Set(["dry_run"]);
 
 /** What a client asked for beyond the action itself. */
 export interface ActionOptions {
@@ -33,7 +39,7 @@ type Raw = Record<string, unknown>;
  * @throws {ApiError} 422 naming the field that is malformed or does not apply
  */
 export async function actionOptions(c: Context, action: InstanceAction): Promise<ActionOptions> {
-  const raw: Raw = { ...await jsonBody(c), ...queryFields(c) };
+  const raw = await optionsOf(c, ACTION_FIELDS);
   const flags = Object.fromEntries(
     BOOLEAN_FIELDS.map((name) => [name, booleanField(raw, name)]),
   ) as Record<typeof BOOLEAN_FIELDS[number], boolean>;
@@ -58,26 +64,43 @@ export async function actionOptions(c: Context, action: InstanceAction): Promise
 
 /** Reads only `dry_run`, for routes that take nothing else. */
 export async function dryRunOption(c: Context): Promise<boolean> {
-  return booleanField({ ...await jsonBody(c), ...queryFields(c) }, "dry_run");
+  return booleanField(await optionsOf(c, SWEEP_FIELDS), "dry_run");
+}
+
+/**
+ * The body's fields overlaid by the query's: every one must be in `known`
+ * (or be the body's `api_key`, which the key check read).
+ *
+ * @throws {ApiError} 422 `body` or 415 for a body that is not a JSON object;
+ * 422 naming a field the route does not take
+ */
+async function optionsOf(c: Context, known: ReadonlySet<string>): Promise<Raw> {
+  const body = await optionFields(c);
+  const query = queryFields(c);
+  for (const name of Object.keys(body)) {
+    if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
+  }
+  for (const name of Object.keys(query)) {
+    // The key is never read from the query (it ends up in logs), as in the original.
+    if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
+  }
+  const { api_key: _key, ...options } = body;
+  return { ...options, ...query };
+}
+
+function unknownField(name: string, known: ReadonlySet<string>): ApiError {
+  const quoted = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  return new ApiError(
+    422,
+    name.length > 40 ? "request" : name,
+    `Unknown field "${quoted}": this route takes ${[...known].join(", ")}`,
+  );
 }
 
 function queryFields(c: Context): Raw {
   const raw: Raw = {};
   for (const [name, value] of new URL(c.req.url).searchParams) raw[name] = value;
   return raw;
-}
-
-/** The JSON body's fields; none when the body is not a JSON object. */
-async function jsonBody(c: Context): Promise<Raw> {
-  if (c.req.method !== "POST" && c.req.method !== "PUT") return {};
-  if (!JSON_TYPE_PATTERN.test(c.req.header("content-type") ?? "")) return {};
-  try {
-    // Hono caches the parsed body: the key middleware has read it already.
-    const body: unknown = await c.req.json();
-    return typeof body === "object" && body !== null && !Array.isArray(body) ? body as Raw : {};
-  } catch {
-    return {};
-  }
 }
 
 function booleanField(raw: Raw, name: string): boolean {

@@ -12,6 +12,7 @@ import { bodyLimit } from "hono/body-limit";
 import { auditLog, type AuditVariables } from "./audit.ts";
 import { apiKeyAuth, type ApiKeyEntry, type AuthVariables } from "./auth.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
+import { Sessions } from "./http/session.ts";
 import type { Config } from "./config.ts";
 import { corsFor } from "./cors.ts";
 import type { Ec2Client } from "./ec2/client.ts";
@@ -28,15 +29,22 @@ import {
   listInstances,
   StartTimeNotWrittenError,
 } from "./instances.ts";
-import { type ClientBindings, FailureLimiter, limitFailures } from "./rate_limit.ts";
+import { type ClientBindings, FailureLimiter } from "./rate_limit.ts";
 import { instanceAllowed, type KeyScope, scopeDenial, type ScopeRequest } from "./scopes.ts";
 import { actionOptions, dryRunOption } from "./action_options.ts";
 import type { Notifier } from "./notify.ts";
 import { DOCS_PATH, HEALTH_PATH, OPENAPI_DOCUMENT, OPENAPI_PATH } from "./openapi.ts";
 import { SERVICE_VERSION } from "./version.ts";
 import { renderDocs } from "./docs_page.ts";
-import { runSweep, type SweepAuditEntry, type SweepSettings } from "./sweep.ts";
+import {
+  runSweep,
+  type SweepAuditEntry,
+  type SweepHealAuditEntry,
+  type SweepSettings,
+  visibleReport,
+} from "./sweep.ts";
 import { sleep, waitAnswerStatus, waitForState } from "./wait.ts";
+import { InstanceChangeQueue } from "./domain/change_queue.ts";
 
 /** Request bodies larger than this are refused with 413. */
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -95,6 +103,11 @@ export interface AppDeps {
   notifier?: Notifier;
   /** The sweep's regions and default limit. Default: no regions. */
   sweep?: SweepSettings;
+  /**
+   * Orders the changes to each instance; share it with a sweep run outside
+   * the app (the cron). Default: a queue of this app's own.
+   */
+  changes?: InstanceChangeQueue;
 }
 
 type Env = {
@@ -112,10 +125,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const now = deps.now ?? (() => new Date());
   const sink = deps.audit;
   /** The sweep's own audit lines, next to the request's. */
-  const audit = sink && ((entry: SweepAuditEntry) => sink(JSON.stringify(entry)));
+  const audit = sink &&
+    ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry)));
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
-  const auth = limitFailures(limiter, apiKeyAuth(keys));
+  const sessions = new Sessions(keys, () => now().getTime());
+  const auth = apiKeyAuth(keys, { limiter });
+  /** The routes the dashboard's script calls: its session is good there, from its own pages. */
+  const dashboardAuth = apiKeyAuth(keys, { limiter, sessions });
+  const changes = deps.changes ?? new InstanceChangeQueue();
 
   app.use(async function responseHeaders(c, next) {
     // Always made here, never the client's own X-Request-Id: echoing or
@@ -179,7 +197,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return { region, instanceId, signal: c.get("deadline") };
   }
 
-  app.get(LIST_PATH, auth, async (c) => {
+  app.get(LIST_PATH, dashboardAuth, async (c) => {
     const region = regionOf(c);
     const filters = listFilters(new URL(c.req.url).searchParams);
     const scope = c.get("apiKey").scope;
@@ -193,7 +211,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     });
   });
 
-  app.get(READ_PATH, auth, async (c) => {
+  app.get(READ_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region, instanceId });
@@ -202,7 +220,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     return c.json(instanceView(instance, now()));
   });
 
-  app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
+  app.on(["POST", "PUT"], CHANGE_PATH, dashboardAuth, async (c) => {
     const { region, instanceId, signal } = target(c);
     const action = c.req.param("action");
     if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
@@ -224,7 +242,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       outcome = await changeState(
         ec2(c),
         { region, instanceId, action, now: now(), hibernate, force, dryRun },
-        { signal },
+        { signal, queue: changes, clock: now },
       );
     } catch (error) {
       // The state changed; only its tag was not written: the change is still news.
@@ -263,15 +281,23 @@ export function createApp(deps: AppDeps): Hono<Env> {
       by: `key ${c.get("apiKey").name}`,
       audit,
       notifier: deps.notifier,
+      changes,
+      clock: now,
     });
     inBackground(c, deps.notifier?.settled());
-    return c.json(report);
+    // A key that may sweep but not read learns what was done, not to which instances.
+    return c.json(
+      visibleReport(
+        report,
+        (region, instanceId) => scopeDenial(scope, { action: "read", region, instanceId }) === null,
+      ),
+    );
   });
 
   app.get(HEALTH_PATH, (c) => c.json({ status: "ok", version: SERVICE_VERSION }));
   app.get(OPENAPI_PATH, (c) => c.json(OPENAPI_DOCUMENT));
   app.get(DOCS_PATH, (c) => c.html(renderDocs(OPENAPI_DOCUMENT)));
-  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter }));
+  app.route("/", dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }));
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));

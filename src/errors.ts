@@ -7,7 +7,9 @@
  */
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { THROTTLING_CODES } from "./ec2/client.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
+import { ChangeInProgressError } from "./domain/change_queue.ts";
 import {
   InstanceNotFoundError,
   ListingTooLongError,
@@ -68,6 +70,9 @@ const CONFLICT_CODES = new Set([
   "UnsupportedHibernationConfiguration",
   "InsufficientInstanceCapacity",
   "InstanceLimitExceeded",
+  // "The instance 'i-…' may not be stopped. Modify its 'disableApiStop'
+  // instance attribute and try again": EC2 and moto alike.
+  "OperationNotPermitted",
 ]);
 /**
  * Credential problems, named for the operator. EC2's own message is not
@@ -95,6 +100,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof StartTimeNotWrittenError) {
     return new ApiError(502, "start_time", error.message);
   }
+  if (error instanceof ChangeInProgressError) {
+    return new ApiError(409, "instance_id", error.message);
+  }
   if (error instanceof ListingTooLongError) return new ApiError(422, "filter", error.message);
   if (error instanceof Ec2Error) return fromEc2Error(error);
   if (error instanceof Ec2TransportError) return fromTransportError(error);
@@ -119,7 +127,7 @@ function fromEc2Error(error: Ec2Error): ApiError {
   }
   const credentialProblem = CREDENTIAL_PROBLEMS[error.code];
   if (credentialProblem) return new ApiError(502, "aws", credentialProblem);
-  if (error.status >= 500 || error.code === "RequestLimitExceeded") {
+  if (error.status >= 500 || error.status === 429 || THROTTLING_CODES.has(error.code)) {
     return new ApiError(
       503,
       "aws",

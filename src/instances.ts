@@ -5,9 +5,10 @@
  * @module
  */
 import type { CallOptions, Ec2Client, InstanceFilters } from "./ec2/client.ts";
-import { Ec2Error } from "./ec2/errors.ts";
+import { Ec2Error, Ec2TransportError } from "./ec2/errors.ts";
 import type { Instance } from "./ec2/types.ts";
 import { parseIsoTime } from "./iso_time.ts";
+import type { InstanceChangeQueue } from "./domain/change_queue.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
 export const ACTIONS = ["start", "stop", "reboot"] as const;
@@ -16,6 +17,16 @@ export type InstanceAction = typeof ACTIONS[number];
 
 /** The tag workwork keeps: when the instance was last started or rebooted. */
 export const START_TIME_TAG = "start_time";
+
+/** States in which `start_time` must hold a time; in the stopped ones it must be `""`. */
+const RUNNING_STATES: ReadonlySet<string> = new Set(["pending", "running"]);
+const STOPPED_STATES: ReadonlySet<string> = new Set(["stopping", "stopped"]);
+/**
+ * Corrections after one change at most: read, correct, read again. A second
+ * disagreement is left to the sweep, so a change stays within a bounded
+ * number of EC2 calls.
+ */
+export const MAX_CORRECTIONS = 1;
 
 /** Matches an EC2 instance id: `i-` and 8 or 17 lowercase hex digits. */
 const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -88,6 +99,17 @@ export interface ChangeOutcome {
   dryRun: boolean;
 }
 
+/** How {@linkcode changeState} orders and times a change. */
+export interface ChangeOptions extends CallOptions {
+  /** Runs the change only after earlier changes to the same instance in this process. */
+  queue?: InstanceChangeQueue;
+  /**
+   * Read when the change's turn comes (the time start and reboot write) and
+   * for each correction. Default: `request.now`.
+   */
+  clock?: () => Date;
+}
+
 /**
  * The code EC2 answers a dry run with when the real call would have succeeded.
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
@@ -98,6 +120,10 @@ export const DRY_RUN_SUCCESS_CODE = "DryRunOperation";
  * Changes the instance's state, then records it in the `start_time` tag:
  * the time for start and reboot, `""` for stop. The tag is written only after
  * EC2 accepted the change, so it never claims a change that did not happen.
+ * Then the instance is read back and, when a change that overlapped this one
+ * left state and tag disagreeing, the tag is corrected (see
+ * {@linkcode startTimeCorrection}). With `options.queue`, changes to one
+ * instance in this process run one after another.
  * A dry run asks EC2 with `DryRun` and writes no tag: EC2's `DryRunOperation`
  * answer means the change would have succeeded; any other error is thrown.
  *
@@ -106,9 +132,21 @@ export const DRY_RUN_SUCCESS_CODE = "DryRunOperation";
 export async function changeState(
   ec2: Ec2Client,
   request: ChangeStateRequest,
-  options: CallOptions = {},
+  options: ChangeOptions = {},
+): Promise<ChangeOutcome> {
+  const { queue, clock, ...call } = options;
+  const change = () => changeNow(ec2, request, call, clock ?? (() => request.now));
+  return queue ? await queue.run(request, change, call.signal) : await change();
+}
+
+async function changeNow(
+  ec2: Ec2Client,
+  request: ChangeStateRequest,
+  options: CallOptions,
+  clock: () => Date,
 ): Promise<ChangeOutcome> {
   const { region, instanceId, action } = request;
+  const now = clock();
   const ids = [instanceId];
   const call = { ...options, dryRun: request.dryRun };
   try {
@@ -135,22 +173,81 @@ export async function changeState(
   }
   // A dry run that EC2 answered with success was acted on (EC2 ignored the
   // flag), so it is treated as the real change it was: the tag stays true.
-  await writeStartTime(ec2, request, options);
-  return { dryRun: false };
-}
-
-async function writeStartTime(
-  ec2: Ec2Client,
-  request: ChangeStateRequest,
-  options: CallOptions,
-): Promise<void> {
-  const { region, instanceId, action, now } = request;
-  const startTime = action === "stop" ? "" : now.toISOString();
+  const written = action === "stop" ? "" : now.toISOString();
   try {
-    await ec2.createTags(region, [instanceId], { [START_TIME_TAG]: startTime }, options);
+    await ec2.createTags(region, ids, { [START_TIME_TAG]: written }, options);
   } catch (cause) {
     throw new StartTimeNotWrittenError(action, { cause });
   }
+  await confirmStartTime(ec2, { region, instanceId, written }, { ...options, clock });
+  return { dryRun: false };
+}
+
+/** What {@linkcode confirmStartTime} checks: the instance and the `start_time` last written. */
+export interface StartTimeWrite {
+  region: string;
+  instanceId: string;
+  written: string;
+}
+
+/**
+ * Reads the instance back after a `start_time` write and, while its state and
+ * tag disagree, corrects the tag ({@linkcode MAX_CORRECTIONS} times at most).
+ * Costs one DescribeInstances, and a CreateTags and a DescribeInstances per
+ * correction. A failed read or correction ends it quietly: the change and
+ * its own tag write stand, and the sweep heals what is left.
+ *
+ * @returns the value `start_time` was last written with
+ */
+export async function confirmStartTime(
+  ec2: Ec2Client,
+  write: StartTimeWrite,
+  options: CallOptions & { clock: () => Date },
+): Promise<string> {
+  const { region, instanceId } = write;
+  const { clock, ...call } = options;
+  let written = write.written;
+  for (let corrections = 0;; corrections++) {
+    let correction;
+    try {
+      const instance = await describeInstance(ec2, region, instanceId, call);
+      correction = startTimeCorrection(instance, clock(), written);
+      if (correction === null || corrections === MAX_CORRECTIONS) return written;
+      await ec2.createTags(region, [instanceId], { [START_TIME_TAG]: correction }, call);
+    } catch (error) {
+      if (isEc2Failure(error)) return written;
+      throw error;
+    }
+    written = correction;
+  }
+}
+
+/**
+ * The `start_time` that `instance` should carry for its state, or null when
+ * it agrees: pending or running need a time, stopping or stopped need `""`.
+ * A running instance with `""`, or (given `written`, the time this change
+ * wrote) with a time older than `written`, gets `now`: later than every start
+ * or reboot EC2 accepted before the read. An instance without the tag is not
+ * one workwork tagged, and is left alone; so is a value that is no time.
+ */
+export function startTimeCorrection(
+  instance: Instance,
+  now: Date,
+  written?: string,
+): string | null {
+  const value = instance.tags[START_TIME_TAG];
+  if (value === undefined) return null;
+  if (STOPPED_STATES.has(instance.state)) return value === "" ? null : "";
+  if (!RUNNING_STATES.has(instance.state)) return null;
+  if (value === "") return now.toISOString();
+  const mine = parseStartTime(written);
+  const theirs = parseStartTime(value);
+  return mine !== null && theirs !== null && theirs < mine ? now.toISOString() : null;
+}
+
+function isEc2Failure(error: unknown): boolean {
+  return error instanceof Ec2Error || error instanceof Ec2TransportError ||
+    error instanceof InstanceNotFoundError;
 }
 
 /**

@@ -41,8 +41,11 @@ const AUTH_ERRORS = {
     "Too many wrong keys from this address (`api_key`); `Retry-After` says when to try again",
   ),
   "422": error(
-    "No key, a malformed key field, or a malformed parameter; `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, …)",
+    "No key, a malformed key field, a malformed or unknown parameter, or a JSON body that does not parse or is not an object (`body`); `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, `body`, …)",
   ),
+};
+const BODY_ERRORS = {
+  "415": error("A non-empty body that is not JSON (`body`): send JSON or no body"),
 };
 const EC2_ERRORS = {
   "404": error("EC2 does not know the instance (`instance_id`, `instance_id not found`)"),
@@ -121,11 +124,12 @@ const CHANGE_OPERATION: Json = {
     "204": { description: "EC2 accepted the change" },
     ...AUTH_ERRORS,
     ...EC2_ERRORS,
+    ...BODY_ERRORS,
   },
 };
 
 const SIGN_OUT: Json = {
-  summary: "Sign out: clear the `api_key` cookie",
+  summary: "Sign out: clear the session cookie",
   description: "`POST /session/delete` is the same for the dashboard's form (303 to `/`).",
   security: [],
   responses: {
@@ -216,6 +220,7 @@ export const OPENAPI_DOCUMENT: Json = {
             content: { "application/json": { schema: ref("SweepReport") } },
           },
           ...AUTH_ERRORS,
+          ...BODY_ERRORS,
           "503": EC2_ERRORS["503"],
         },
       },
@@ -239,7 +244,7 @@ export const OPENAPI_DOCUMENT: Json = {
       get: {
         summary: "The dashboard",
         description:
-          "With a valid `api_key` cookie: the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
+          "With a valid session cookie (`__Host-workwork_session`, or the old `api_key` cookie, swapped for a session): the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
         security: [],
         responses: { "200": { description: "HTML", content: { "text/html": {} } } },
       },
@@ -257,7 +262,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
       post: {
-        summary: "Sign in: set the `api_key` cookie",
+        summary: "Sign in: set the session cookie (a signed 12-hour token, not the key)",
         description:
           "The key from the form field `api_key` (the dashboard's form: answers HTML, 303 to `/` on success) or from any key source (answers JSON). Sets `api_key` as `HttpOnly; Secure; SameSite=Strict` (not `Secure` over plain HTTP on localhost). Refused with 403 `origin` when sent from another site; failed keys count against the address as on every route.",
         security: [],
@@ -412,10 +417,34 @@ export const OPENAPI_DOCUMENT: Json = {
               type: "object",
               properties: {
                 region: { type: "string" },
-                instance_id: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description: "null (with `name`) when the key may not read the instance",
+                },
                 name: { type: ["string", "null"] },
                 action: { enum: ["start", "stop"] },
                 reason: { type: "string" },
+                outcome: { enum: ["done", "would", "failed", "deferred"] },
+                error: { type: "string" },
+              },
+            },
+          },
+          healed: {
+            type: "array",
+            description:
+              'start_time tags found disagreeing with the state (a time on a stopped instance, "" on a running one) and the value written',
+            items: {
+              type: "object",
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description:
+                    "null (and only region and outcome given) when the key may not read the instance",
+                },
+                state: { type: "string" },
+                found: { type: "string" },
+                start_time: { type: "string" },
                 outcome: { enum: ["done", "would", "failed", "deferred"] },
                 error: { type: "string" },
               },

@@ -1,7 +1,11 @@
 /**
- * Brute-force limiting of API keys: failed key checks are counted per client
- * address, and an address that used up its allowance gets 429 with
- * `Retry-After` until it is earned back, without its key even being checked.
+ * Brute-force limiting of API keys: every key check is paid for before the
+ * key is compared. The check reserves one attempt from the client address's
+ * allowance, synchronously, right before the comparison, and a match refunds
+ * it; so however many requests an address has in flight at once, no more than
+ * the burst of them ever get their key compared. An address that used up its
+ * allowance gets 429 with `Retry-After` until it is earned back, without its
+ * key even being checked.
  *
  * State lives in memory, so the limit holds per isolate (per process on
  * Deno, per isolate on Workers and Deno Deploy): a determined attacker spread
@@ -10,7 +14,7 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 
 /** Failed key checks an address may make in a burst. */
@@ -45,6 +49,12 @@ export interface FailureLimiterOptions {
   maxTracked?: number;
   /** Clock in ms since the epoch. Default `Date.now`. */
   now?: () => number;
+}
+
+/** One reserved key check; see {@linkcode FailureLimiter.reserve}. */
+export interface Attempt {
+  /** Gives the attempt back: the key matched, or was never compared. Idempotent. */
+  refund(): void;
 }
 
 interface Allowance {
@@ -101,7 +111,32 @@ export class FailureLimiter {
 
   /** Counts one failed key check from `address`. */
   fail(address: string): void {
+    this.#take(limiterKey(address));
+  }
+
+  /**
+   * Takes one attempt from `address`'s allowance before its key is compared:
+   * null when none is left (answer 429), else the attempt, to
+   * {@linkcode Attempt.refund} when the key matched. Synchronous, so requests
+   * in flight together cannot all see the same allowance.
+   */
+  reserve(address: string): Attempt | null {
     const key = limiterKey(address);
+    const allowance = this.#current(key);
+    if (allowance && allowance.left < 1) return null;
+    this.#take(key);
+    let refunded = false;
+    return {
+      refund: () => {
+        if (refunded) return;
+        refunded = true;
+        const current = this.#current(key);
+        if (current) current.left = Math.min(this.#burst, current.left + 1);
+      },
+    };
+  }
+
+  #take(key: string): void {
     const allowance = this.#current(key) ?? { left: this.#burst, at: this.#now() };
     allowance.left = Math.max(0, allowance.left - 1);
     this.#addresses.delete(key);
@@ -131,50 +166,65 @@ export class FailureLimiter {
 
 /**
  * The key an address is counted under. IPv6 clients commonly hold a whole
- * /64, so they are counted by that prefix; IPv4-mapped IPv6 as IPv4.
+ * /64, so they are counted by that prefix; an IPv4 address carried in IPv6
+ * (mapped `::ffff:a.b.c.d`, in dotted or hex form, and NAT64's well-known
+ * prefix `64:ff9b::/96`) as that IPv4 address. Parsed by hand, in one pass.
  */
 export function limiterKey(address: string): string {
-  const mapped = address.match(/^(?:::ffff:)(\d+\.\d+\.\d+\.\d+)$/i);
-  if (mapped) return mapped[1];
   if (!address.includes(":")) return address;
-  const [head, tail] = address.toLowerCase().replace(/%.*$/, "").split("::", 2) as [
-    string,
-    string | undefined,
-  ];
-  const front = head ? head.split(":") : [];
-  const back = tail ? tail.split(":") : [];
-  const groups = tail === undefined
-    ? front
-    : [...front, ...Array(Math.max(0, 8 - front.length - back.length)).fill("0"), ...back];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  const groups = ipv6Groups(address);
+  if (!groups) return address.toLowerCase();
+  const zeroes = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+  const mapped = zeroes(0, 5) && groups[5] === 0xffff;
+  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zeroes(2, 6);
+  if (mapped || nat64) {
+    return [groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255].join(".");
+  }
+  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(":")}::/64`;
 }
 
-/**
- * Wraps the key middleware: an address out of allowance gets 429 before its
- * key is looked at, and every 401 the key check answers costs the address one
- * allowance. A 422 (no key, or a JSON key that is not a string) tested no key,
- * so it costs nothing.
- */
-export function limitFailures(
-  limiter: FailureLimiter,
-  checkKey: MiddlewareHandler,
-): MiddlewareHandler {
-  return async function limitKeyFailures(c, next) {
-    const address = clientAddressOf(c);
-    const wait = limiter.retryAfter(address);
-    if (wait > 0) {
-      throw new ApiError(
-        429,
-        "api_key",
-        `Too many failed api key attempts from this address: try again in ${wait} s`,
-        { "retry-after": String(wait) },
-      );
+/** The eight 16-bit groups of an IPv6 address (zone dropped), or null when it is not one. */
+function ipv6Groups(address: string): number[] | null {
+  const zone = address.indexOf("%");
+  const text = (zone < 0 ? address : address.slice(0, zone)).toLowerCase();
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const parse = (half: string): number[] | null => {
+    if (half === "") return [];
+    const groups: number[] = [];
+    const parts = half.split(":");
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (i === parts.length - 1 && part.includes(".")) {
+        const octets = part.split(".").map(Number);
+        if (octets.length !== 4 || !octets.every((o) => Number.isInteger(o) && o >= 0 && o < 256)) {
+          return null;
+        }
+        groups.push(octets[0] * 256 + octets[1], octets[2] * 256 + octets[3]);
+      } else {
+        if (part.length < 1 || part.length > 4) return null;
+        const group = parseInt(part, 16);
+        if (!(group >= 0) || group.toString(16).padStart(part.length, "0") !== part) return null;
+        groups.push(group);
+      }
     }
-    try {
-      await checkKey(c, next);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 401) limiter.fail(address);
-      throw error;
-    }
+    return groups;
   };
+  const front = parse(halves[0]);
+  const back = halves.length === 2 ? parse(halves[1]) : [];
+  if (!front || !back) return null;
+  if (halves.length === 1) return front.length === 8 ? front : null;
+  if (front.length + back.length > 7) return null;
+  return [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
+}
+
+/** The 429 an address out of attempts gets. */
+export function tooManyFailures(limiter: FailureLimiter, address: string): ApiError {
+  const wait = Math.max(1, limiter.retryAfter(address));
+  return new ApiError(
+    429,
+    "api_key",
+    `Too many failed api key attempts from this address: try again in ${wait} s`,
+    { "retry-after": String(wait) },
+  );
 }

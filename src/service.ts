@@ -11,6 +11,7 @@ import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "./con
 import { Ec2Client, type Fetch } from "./ec2/client.ts";
 import { createNotifier } from "./notify.ts";
 import { runSweep, type SweepReport } from "./sweep.ts";
+import { InstanceChangeQueue } from "./domain/change_queue.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "./ec2/simulator.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -82,6 +83,8 @@ export async function createService(
   });
   const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
   const audit = options.audit;
+  // One queue for the app and the cron's sweep: their changes to one instance never overlap.
+  const changes = new InstanceChangeQueue();
   // The dashboard lists the demo's own regions unless REGIONS says otherwise.
   const regions = config.regions ??
     (seeds.length ? [...new Set(seeds.map((s) => s.region))] : null);
@@ -93,6 +96,7 @@ export async function createService(
     audit,
     notifier,
     sweep: sweepSettings,
+    changes,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
@@ -102,6 +106,8 @@ export async function createService(
       by,
       audit: audit && ((entry) => audit(JSON.stringify(entry))),
       notifier,
+      changes,
+      clock: () => new Date(),
     });
     await notifier.settled();
     return report;

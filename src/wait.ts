@@ -12,9 +12,11 @@ import { describeInstance } from "./instances.ts";
 
 /**
  * DescribeInstances calls per wait at most. With EC2's 3 attempts per call,
- * a wait costs at most 36 subrequests; with the change (3), its tag (3), a
- * tag-scoped key's describe (3) and the notification (1), one request stays
- * at 46, under the 50 subrequests Cloudflare Workers' free plan allows.
+ * a wait costs at most 36 subrequests; with the change (3), its tag (3), the
+ * read confirming it (3), a tag-scoped key's describe (3) and the
+ * notification (1), one request stays at 49, under the 50 subrequests
+ * Cloudflare Workers' free plan allows (a correction after an overlapping
+ * change, which is rare, adds up to 6).
  * @see https://developers.cloudflare.com/workers/platform/limits/#subrequests
  */
 export const MAX_WAIT_POLLS = 12;

@@ -5,7 +5,7 @@
 import { createApp } from "../src/app.ts";
 import { keyDigest } from "../src/auth.ts";
 import { Ec2Client } from "../src/ec2/client.ts";
-import { Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
+import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
 import { FULL_ACCESS, type KeyScope } from "../src/scopes.ts";
 import { createNotifier } from "../src/notify.ts";
 import type { SweepAuditEntry, SweepSettings } from "../src/sweep.ts";
@@ -54,6 +54,8 @@ export interface TestServiceOptions {
   sweep?: SweepSettings;
   /** Answers the notification webhook, which is set when this is. */
   webhook?: (request: Request) => Promise<Response>;
+  /** How the simulator writes its answers; default EC2's own. */
+  dialect?: Dialect;
   /** Runs during each pause of a wait, after the clock moved: another client acting. */
   onSleep?: (ms: number) => Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function testService(options: TestServiceOptions = {}) {
     instances: options.instances ?? SEEDS,
     now: () => clock.now,
     transitionMs: options.transitionMs ?? 2000,
+    dialect: options.dialect,
   });
   const ec2 = new Ec2Client({
     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },

@@ -70,7 +70,7 @@ Deno.test("stop?force=true stops with Force and writes start_time as a plain sto
     headers: KEYED,
   });
   assertEquals(response.status, 204);
-  assertEquals(callsOf(simulator), ["StopInstances", "CreateTags"]);
+  assertEquals(callsOf(simulator), ["StopInstances", "CreateTags", "DescribeInstances"]);
   assertEquals(simulator.calls[0].params.Force, "true");
   assertEquals(simulator.calls[0].params.Hibernate, undefined);
 });
@@ -130,5 +130,5 @@ Deno.test("the query string wins over the JSON body for the same option", async 
     body: JSON.stringify({ api_key: API_KEY, dry_run: true }),
   });
   assertEquals(response.status, 204);
-  assertEquals(callsOf(simulator), ["StopInstances", "CreateTags"]);
+  assertEquals(callsOf(simulator), ["StopInstances", "CreateTags", "DescribeInstances"]);
 });

@@ -31,10 +31,10 @@ Deno.test("a state change writes one audit line with key name, target, outcome a
     region: REGION,
     instance: STOPPED_ID,
     status: 204,
-    ec2_calls: ["StartInstances×1", "CreateTags×1"],
-    attempts: 2,
+    ec2_calls: ["StartInstances×1", "CreateTags×1", "DescribeInstances×1"],
+    attempts: 3,
   });
-  assertEquals(ec2_request_ids.length, 2);
+  assertEquals(ec2_request_ids.length, 3);
   for (const id of ec2_request_ids) assert(typeof id === "string" && id.length > 0);
   assert(duration_ms >= 0);
 });

@@ -87,7 +87,11 @@ Deno.test("POST takes the key from the JSON body", async () => {
   const { app, simulator } = await testService();
   const response = await app.request(START, json({ api_key: API_KEY }));
   assertEquals(response.status, 204);
-  assertEquals(simulator.calls.map(({ action }) => action), ["StartInstances", "CreateTags"]);
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "StartInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
 });
 
 Deno.test("PUT takes the key from the JSON body, +json content types included", async () => {
@@ -118,12 +122,24 @@ Deno.test("a JSON api_key of null or not a string gets the original's 422s", asy
   assertEquals(simulator.calls.length, 0);
 });
 
-Deno.test("malformed JSON, {} and non-object JSON fall through to the header", async () => {
-  const { app } = await testService();
+Deno.test("malformed JSON, {} and non-object JSON let the key fall through to the header", async () => {
+  const { app, simulator } = await testService();
   for (const body of ["{not json", "{}", "[]", '"api_key"', "null", ""]) {
-    const response = await app.request(START, json(body, KEYED));
-    assertEquals(response.status, 204, body);
+    const wrong = await app.request(START, json(body, { "x-api-key": "wrong" }));
+    assertEquals(wrong.status, 401, body);
   }
+  for (const body of ["{}", ""]) {
+    assertEquals((await app.request(START, json(body, KEYED))).status, 204, body);
+  }
+  const before = simulator.calls.length;
+  // The key was found in the header, but a body that carries no options it
+  // can read is refused rather than dropped: see action_options_test.ts.
+  for (const body of ["{not json", "[]", '"api_key"', "null"]) {
+    const response = await app.request(START, json(body, KEYED));
+    assertEquals(response.status, 422, body);
+    assertEquals((await errorOf(response)).id, "body");
+  }
+  assertEquals(simulator.calls.length, before);
 });
 
 Deno.test("the first source present wins even when it is wrong", async () => {

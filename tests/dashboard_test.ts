@@ -50,34 +50,29 @@ Deno.test("GET / without a key shows a labelled sign-in form under a strict CSP"
   assertEquals(simulator.calls.length, 0);
 });
 
-Deno.test("signing in with the form sets the api_key cookie HttpOnly, Secure, SameSite=Strict and redirects home", async () => {
+Deno.test("signing in with the form sets a __Host- session cookie, not the key, and redirects home", async () => {
   const { app } = await testService();
   const response = await app.request(`${SITE}/session`, signIn(API_KEY));
   assertEquals(response.status, 303);
   assertEquals(response.headers.get("location"), "/");
   const cookie = response.headers.get("set-cookie")!;
-  assertMatch(cookie, /^api_key=[^;]+;/);
-  for (const part of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=2592000"]) {
+  assertMatch(cookie, /^__Host-workwork_session=[\w-]+\.[\w-]+;/);
+  assertEquals(cookie.includes(API_KEY), false);
+  assertEquals(cookie.includes("Domain"), false);
+  for (const part of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=43200"]) {
     assertStringIncludes(cookie, part);
   }
   const home = await app.request(`${SITE}/`, { headers: { cookie: cookie.split(";")[0] } });
   assertStringIncludes(await home.text(), "Signed in as <strong>default</strong>");
 });
 
-Deno.test("the cookie drops Secure only on http://localhost and 127.0.0.1", async () => {
+Deno.test("the session cookie is Secure on http://localhost too: browsers keep it there", async () => {
   const { app } = await testService();
-  for (const base of ["http://localhost:8000", "http://127.0.0.1:9"]) {
+  for (const base of ["http://localhost:8000", "http://127.0.0.1:9", SITE]) {
     const response = await app.request(`${base}/session`, signIn(API_KEY, { origin: base }));
     assertEquals(response.status, 303, base);
-    assertEquals(response.headers.get("set-cookie")!.includes("Secure"), false, base);
+    assertStringIncludes(response.headers.get("set-cookie")!, "; Secure", base);
   }
-  const plain = await app.request(
-    "http://workwork.example/session",
-    signIn(API_KEY, {
-      origin: "http://workwork.example",
-    }),
-  );
-  assertStringIncludes(plain.headers.get("set-cookie")!, "Secure");
 });
 
 Deno.test("a wrong or empty key in the form shows the form again with a notice and sets no cookie", async () => {
@@ -109,7 +104,9 @@ Deno.test("POST /session with JSON answers what the key may do, or a JSON 401", 
     actions: ["read", "start", "stop", "reboot"],
     regions: [REGION],
   });
-  assertStringIncludes(ok.headers.get("set-cookie")!, "api_key=west-starter");
+  const cookie = ok.headers.get("set-cookie")!;
+  assertStringIncludes(cookie, "__Host-workwork_session=");
+  assertEquals(cookie.includes("west-starter"), false);
   const wrong = await app.request(`${SITE}/session`, json("nope"));
   assertEquals(wrong.status, 401);
   assertEquals(await errorOf(wrong), { id: "api_key", title: "Invalid api key" });
@@ -292,20 +289,28 @@ Deno.test("a stale or wrong cookie shows the sign-in form with a notice and clea
   assertEquals(response.status, 401);
   assertStringIncludes(await response.text(), "Your saved key is no longer accepted");
   assertMatch(response.headers.get("set-cookie")!, /^api_key=;.*Max-Age=0/);
+  const session = await app.request(`${SITE}/`, {
+    headers: { cookie: "__Host-workwork_session=eyJzdWIiOiJkZWZhdWx0In0.AAAA" },
+  });
+  assertEquals(session.status, 401);
+  assertStringIncludes(await session.text(), "Your session has ended");
+  assertMatch(session.headers.get("set-cookie")!, /^__Host-workwork_session=;.*Max-Age=0/);
 });
 
-Deno.test("signing out clears the cookie: DELETE answers 204, the form redirects home", async () => {
+Deno.test("signing out clears the cookies: DELETE answers 204, the form redirects home", async () => {
   const { app } = await testService();
   const deleted = await app.request(`${SITE}/session`, { method: "DELETE", headers: SIGNED_IN });
   assertEquals(deleted.status, 204);
-  assertMatch(deleted.headers.get("set-cookie")!, /^api_key=;.*Max-Age=0/);
+  const cleared = deleted.headers.get("set-cookie")!;
+  assertMatch(cleared, /^__Host-workwork_session=;.*Max-Age=0/);
+  assertMatch(cleared, /api_key=;.*Max-Age=0/);
   const form = await app.request(`${SITE}/session/delete`, {
     method: "POST",
     headers: { ...SIGNED_IN, "content-type": FORM, origin: SITE },
   });
   assertEquals(form.status, 303);
   assertEquals(form.headers.get("location"), "/");
-  assertMatch(form.headers.get("set-cookie")!, /^api_key=;.*HttpOnly/);
+  assertMatch(form.headers.get("set-cookie")!, /^__Host-workwork_session=;.*HttpOnly/);
   const cross = await app.request(`${SITE}/session`, {
     method: "DELETE",
     headers: { ...SIGNED_IN, origin: "https://evil.example" },
@@ -347,7 +352,7 @@ Deno.test("uptime reads in minutes, hours and days", () => {
   assertEquals(uptimeText(3 * 86400 + 5 * 3600), "3 d 5 h");
 });
 
-Deno.test("a key with + / = (openssl rand -base64) survives the round trip through the cookie", async () => {
+Deno.test("a key with + / = (openssl rand -base64) signs in, and its session acts from the page", async () => {
   const key = "q+Z/9kT0aL3m+wX1/yB2c4D5e6F7g8H9i0J1k2L3m4==";
   const { app } = await testService({ keys: { [key]: { name: "base64", scope: {} } } });
   const response = await app.request(`${SITE}/session`, signIn(key));
@@ -355,7 +360,7 @@ Deno.test("a key with + / = (openssl rand -base64) survives the round trip throu
   const cookie = response.headers.get("set-cookie")!.split(";")[0];
   const stop = await app.request(`${SITE}/instance/${REGION}/${RUNNING_ID}/stop`, {
     method: "POST",
-    headers: { cookie, origin: SITE },
+    headers: { cookie, origin: SITE, "sec-fetch-site": "same-origin" },
   });
   assertEquals(stop.status, 204);
 });

@@ -51,6 +51,60 @@ Deno.test("an instance in the wrong state answers 409 with EC2's own message", a
   assertEquals(simulator.instance(REGION, STOPPED_ID)?.state, "pending");
 });
 
+Deno.test("a stop EC2 refuses for disableApiStop answers 409 with EC2's message, no tag written", async () => {
+  const { app, simulator } = await testService();
+  const message =
+    `The instance '${RUNNING_ID}' may not be stopped. Modify its 'disableApiStop' instance attribute and try again.`;
+  simulator.inject({
+    action: "StopInstances",
+    fault: { kind: "error", code: "OperationNotPermitted", message },
+  });
+  const stop = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(stop.status, 409);
+  assertEquals(await errorOf(stop), { id: "instance_id", title: message });
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.state, "running");
+  assertEquals(simulator.calls.map(({ action }) => action), ["StopInstances"]);
+});
+
+Deno.test("a <return>false</return> is a refusal: reboot answers 502 aws, a tag write 502 start_time", async () => {
+  const { app, simulator } = await testService();
+  const refused = (action: string) =>
+    `<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><return>false</return></${action}Response>`;
+  simulator.inject({
+    action: "RebootInstances",
+    fault: {
+      kind: "status",
+      status: 200,
+      body: refused("RebootInstances"),
+      contentType: "text/xml",
+    },
+  });
+  const reboot = await app.request(`/instance/${REGION}/${RUNNING_ID}/reboot`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(reboot.status, 502);
+  const error = await errorOf(reboot);
+  assertEquals(error.id, "aws");
+  assertStringIncludes(error.title, 'EC2 answered RebootInstances with return "false"');
+  // Not retried, and no tag claims a reboot that EC2 says it did not do.
+  assertEquals(simulator.calls.map(({ action }) => action), ["RebootInstances"]);
+
+  simulator.inject({
+    action: "CreateTags",
+    fault: { kind: "status", status: 200, body: refused("CreateTags"), contentType: "text/xml" },
+  });
+  const start = await app.request(`/instance/${REGION}/${STOPPED_ID}/start`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(start.status, 502);
+  assertEquals((await errorOf(start)).id, "start_time");
+});
+
 Deno.test("credential problems answer 502 aws, naming the problem and echoing no secret", async () => {
   const cases: [string, number, string][] = [
     ["AuthFailure", 401, "AuthFailure"],

@@ -4,7 +4,7 @@
  * change that did not happen.
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { Ec2Client } from "../src/ec2/client.ts";
+import { Ec2Client, THROTTLING_CODES } from "../src/ec2/client.ts";
 import { Ec2Error } from "../src/ec2/errors.ts";
 import type { FaultRule } from "../src/ec2/simulator.ts";
 import { errorOf, KEYED, REGION, RUNNING_ID, STOPPED_ID, testService } from "./_helpers.ts";
@@ -73,7 +73,12 @@ Deno.test("StartInstances acted on but its answer lost once: the retry succeeds 
     { action: "StartInstances", when: "after", fault: { kind: "reset" } },
   ]);
   assertEquals(result.status, 204);
-  assertEquals(result.calls, ["StartInstances", "StartInstances", "CreateTags"]);
+  assertEquals(result.calls, [
+    "StartInstances",
+    "StartInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
   assertEquals(result.instance.state, "pending");
   assertEquals(result.instance.tags.start_time, NOW);
 });
@@ -105,8 +110,12 @@ Deno.test("a truncated StartInstances answer: 502 after one attempt, no tag writ
 Deno.test("RebootInstances whose outcome is unknown is sent once and the box reboots once", async () => {
   const cases: [FaultRule["fault"], number][] = [
     [{ kind: "reset" }, 502],
+    [{ kind: "status", status: 500, body: "<html>Internal Server Error</html>" }, 503],
     [{ kind: "status", status: 502, body: "<html>Bad Gateway</html>" }, 503],
+    [{ kind: "status", status: 503, body: "" }, 503],
     [{ kind: "error", code: "InternalError" }, 503],
+    [{ kind: "error", code: "Unavailable" }, 503],
+    [{ kind: "error", code: "ServiceUnavailable", status: 503 }, 503],
   ];
   for (const [fault, status] of cases) {
     const result = await changeUnder("reboot", RUNNING_ID, [
@@ -121,14 +130,66 @@ Deno.test("RebootInstances whose outcome is unknown is sent once and the box reb
   }
 });
 
-Deno.test("a throttled RebootInstances is sent again: EC2 did not act on it", async () => {
+Deno.test("RebootInstances answered 503 Unavailable before EC2 acts is still sent once", async () => {
+  // Before or after, the answer reads the same; only throttling says "not processed".
   const result = await changeUnder("reboot", RUNNING_ID, [
-    { action: "RebootInstances", times: 2, fault: { kind: "error", code: "RequestLimitExceeded" } },
+    { action: "RebootInstances", times: 3, fault: { kind: "error", code: "Unavailable" } },
   ]);
-  assertEquals(result.status, 204);
-  assertEquals(count(result.calls, "RebootInstances"), 3);
-  assertEquals(result.instance.reboots, 1);
-  assertEquals(result.instance.tags.start_time, NOW);
+  assertEquals(result.status, 503);
+  assertEquals(result.calls, ["RebootInstances"]);
+  assertEquals(result.instance.reboots, 0);
+});
+
+Deno.test("a throttled RebootInstances is sent again for each throttling code: EC2 did not act on it", async () => {
+  const faults: FaultRule["fault"][] = [
+    ...[...THROTTLING_CODES].map((code): FaultRule["fault"] => ({ kind: "error", code })),
+    { kind: "error", code: "Throttling", status: 400 },
+    { kind: "error", code: "SlowDown", status: 429 },
+    { kind: "status", status: 429, body: "<html>Too Many Requests</html>" },
+  ];
+  assertEquals(faults.length, 17, "the fourteen codes of both AWS SDKs, and three by status");
+  for (const fault of faults) {
+    const result = await changeUnder("reboot", RUNNING_ID, [
+      { action: "RebootInstances", times: 2, fault },
+    ]);
+    assertEquals(result.status, 204, JSON.stringify(fault));
+    assertEquals(count(result.calls, "RebootInstances"), 3, JSON.stringify(fault));
+    assertEquals(result.instance.reboots, 1);
+    assertEquals(result.instance.tags.start_time, NOW);
+  }
+});
+
+Deno.test("a reboot throttled on every attempt answers 503 with Retry-After, whatever the code", async () => {
+  for (const code of ["RequestLimitExceeded", "Throttling", "SlowDown"]) {
+    const result = await changeUnder("reboot", RUNNING_ID, [
+      { action: "RebootInstances", times: 3, fault: { kind: "error", code, status: 400 } },
+    ]);
+    assertEquals(result.status, 503, code);
+    assertEquals(result.response.headers.get("retry-after"), "5");
+    assertEquals(count(result.calls, "RebootInstances"), 3);
+    assertEquals(result.instance.reboots, 0);
+  }
+});
+
+Deno.test("the throttling codes are exactly those both AWS SDKs name", () => {
+  // botocore retries/standard.py ThrottledRetryableChecker._THROTTLED_ERROR_CODES and
+  // @smithy/service-error-classification THROTTLING_ERROR_CODES hold the same fourteen.
+  assertEquals([...THROTTLING_CODES].sort(), [
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "SlowDown",
+    "ThrottledException",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "TransactionInProgressException",
+  ]);
 });
 
 Deno.test("CreateTags failing after the stop: 502 start_time, the stop happened, the tag untouched", async () => {

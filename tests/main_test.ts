@@ -154,6 +154,7 @@ Deno.test({
         `DescribeInstances ${REGION}`,
         `StartInstances ${REGION}`,
         `CreateTags ${REGION}`,
+        `DescribeInstances ${REGION}`,
       ]);
     } finally {
       await server.stop();

@@ -23,12 +23,12 @@ Deno.test("GET /instance/:region/:id makes one EC2 call, found or not", async ()
   assertEquals(actions(simulator, 1), ["DescribeInstances"]);
 });
 
-Deno.test("each action makes two EC2 calls: the state change, then the tag", async () => {
+Deno.test("each action makes three EC2 calls: the state change, the tag, the read confirming both", async () => {
   const { app, simulator, clock } = await testService();
   const expected = {
-    stop: ["StopInstances", "CreateTags"],
-    start: ["StartInstances", "CreateTags"],
-    reboot: ["RebootInstances", "CreateTags"],
+    stop: ["StopInstances", "CreateTags", "DescribeInstances"],
+    start: ["StartInstances", "CreateTags", "DescribeInstances"],
+    reboot: ["RebootInstances", "CreateTags", "DescribeInstances"],
   };
   for (const [action, calls] of Object.entries(expected)) {
     const before = simulator.calls.length;
@@ -61,7 +61,12 @@ Deno.test("a key limited by tags costs one DescribeInstances before the action, 
     headers: { "x-api-key": TAGGED_KEY },
   });
   assertEquals(response.status, 204);
-  assertEquals(actions(simulator), ["DescribeInstances", "StopInstances", "CreateTags"]);
+  assertEquals(actions(simulator), [
+    "DescribeInstances",
+    "StopInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
 });
 
 Deno.test("a listing makes one DescribeInstances per page of 1,000", async () => {

@@ -219,7 +219,7 @@ Deno.test("a key limited to some instances sweeps only those", async () => {
     keys: {
       "games-key": {
         name: "games",
-        scope: { tags: { team: "games" }, actions: new Set(["sweep"]) },
+        scope: { tags: { team: "games" }, actions: new Set(["sweep", "read"]) },
       },
     },
   });
@@ -231,4 +231,48 @@ Deno.test("a key limited to some instances sweeps only those", async () => {
   assertEquals(report.actions.map(({ instance_id }) => instance_id), [A]);
   assertEquals(service.simulator.instance(REGION, B)?.state, "running");
   assertEquals(service.audits[0].by, "key games");
+});
+
+Deno.test("a key that may sweep but not read gets a report without instance ids, names or tags", async () => {
+  const service = await testService({
+    instances: [
+      box(A, {
+        Name: "secret-box",
+        "workwork:max_runtime": "1h",
+        start_time: "2026-11-26T00:00:00Z",
+      }),
+      box(B, { "workwork:schedule": "Mon-Fri 08:00-19:00 Atlantis/Capital" }),
+      box(C, { start_time: "2026-11-20T00:00:00.000Z" }, { state: "stopped" }),
+    ],
+    transitionMs: 0,
+    sweep: { regions: [REGION], maxRuntimeMs: null },
+    keys: { "sweeper-key": { name: "sweeper", scope: { actions: new Set(["sweep"]) } } },
+  });
+  service.clock.now = Date.parse("2026-11-26T12:00:00Z");
+  const response = await service.app.request("/sweep?dry_run=true", {
+    method: "POST",
+    headers: { "x-api-key": "sweeper-key" },
+  });
+  assertEquals(response.status, 200);
+  const text = await response.text();
+  for (const secret of [A, B, C, "secret-box", "Atlantis", "1h", "2026-11-20"]) {
+    assertEquals(text.includes(secret), false, `${secret} in ${text}`);
+  }
+  const report = JSON.parse(text);
+  assertEquals(report.actions, [{
+    region: REGION,
+    instance_id: null,
+    name: null,
+    action: "stop",
+    reason: "not shown: this key may not read the instance",
+    outcome: "would",
+  }]);
+  assertEquals(report.problems.length, 1);
+  assertEquals(report.healed, [{ region: REGION, instance_id: null, outcome: "would" }]);
+  // A key that may also read sees it all.
+  const full = await service.app.request("/sweep?dry_run=true", { method: "POST", headers: KEYED });
+  const seen = await full.json();
+  assertEquals(seen.actions[0].instance_id, A);
+  assertEquals(seen.problems[0].instance_id, B);
+  assertEquals(seen.healed[0].instance_id, C);
 });

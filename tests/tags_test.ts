@@ -18,7 +18,11 @@ Deno.test("start writes start_time as UTC ISO 8601 with Z, after StartInstances"
   const { app, simulator, clock } = await testService();
   const path = `/instance/${REGION}/${STOPPED_ID}/start`;
   assertEquals((await app.request(path, post(path))).status, 204);
-  assertEquals(simulator.calls.map(({ action }) => action), ["StartInstances", "CreateTags"]);
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "StartInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
   assertEquals(simulator.instance(REGION, STOPPED_ID)?.tags.start_time, "2026-11-26T12:00:00.000Z");
   assertEquals(simulator.instance(REGION, STOPPED_ID)?.state, "pending");
   clock.now += 2_500;
@@ -33,7 +37,11 @@ Deno.test("stop keeps the start_time tag and empties it", async () => {
   const { app, simulator } = await testService();
   const path = `/instance/${REGION}/${RUNNING_ID}/stop`;
   assertEquals((await app.request(path, post(path))).status, 204);
-  assertEquals(simulator.calls.map(({ action }) => action), ["StopInstances", "CreateTags"]);
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "StopInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
   const tags = simulator.instance(REGION, RUNNING_ID)?.tags;
   assertEquals(tags, { Name: "dev-box", start_time: "", agent: "007" });
 });
@@ -43,7 +51,11 @@ Deno.test("reboot rewrites start_time, the original's naive form included", asyn
   clock.now = T0 + 61_000;
   const path = `/instance/${REGION}/${OLD_STYLE_ID}/reboot`;
   assertEquals((await app.request(path, post(path))).status, 204);
-  assertEquals(simulator.calls.map(({ action }) => action), ["RebootInstances", "CreateTags"]);
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "RebootInstances",
+    "CreateTags",
+    "DescribeInstances",
+  ]);
   assertEquals(
     simulator.instance(REGION, OLD_STYLE_ID)?.tags.start_time,
     "2026-11-26T12:01:01.000Z",

@@ -24,9 +24,9 @@ Deno.test("start with wait=true answers 200 with the running instance and its pu
   assert(body.public_ip_address !== null, "a started instance has a public address");
   assert(body.public_dns_name !== null);
   assertEquals(body.uptime_seconds, 6);
-  // Polls at once, then after 2 s and 4 s: the backoff doubles.
+  // Polls at once, then after 2 s and 4 s: the backoff doubles. One more read confirms the tag.
   assertEquals(sleeps, [2000, 4000]);
-  assertEquals(describes(simulator), 3);
+  assertEquals(describes(simulator), 1 + 3);
 });
 
 Deno.test("stop with wait=true answers 200 once the instance is stopped", async () => {
@@ -57,10 +57,10 @@ Deno.test("a wait makes at most MAX_WAIT_POLLS DescribeInstances calls, spread t
     `/instance/${REGION}/${RUNNING_ID}/stop?wait=true&wait_seconds=300`,
   );
   assertEquals(response.status, 202);
-  assertEquals(describes(simulator), MAX_WAIT_POLLS);
+  assertEquals(describes(simulator), 1 + MAX_WAIT_POLLS);
   assertEquals(sleeps.reduce((a, b) => a + b, 0), 300_000);
-  // Start or stop, its tag, and the polls: nothing else is sent.
-  assertEquals(simulator.calls.length, MAX_WAIT_POLLS + 2);
+  // Start or stop, its tag, the read confirming it, and the polls: nothing else is sent.
+  assertEquals(simulator.calls.length, 3 + MAX_WAIT_POLLS);
 });
 
 Deno.test("wait gives up with 409 when the instance moves the wrong way", async () => {
@@ -81,7 +81,7 @@ Deno.test("wait gives up with 409 when the instance moves the wrong way", async 
     id: "wait",
     title: 'EC2 accepted "start", but the instance went to "stopping" instead',
   });
-  assertEquals(describes(simulator), 2);
+  assertEquals(describes(simulator), 1 + 2, "the confirming read, then two polls");
 });
 
 Deno.test("wait for stopped gives up when the instance is started again", async () => {

@@ -5,6 +5,7 @@ import {
   readError,
   readReturn,
   readStateChanges,
+  RETURN_FALSE_CODE,
   textWithoutUnreadElements,
   withoutUnreadElements,
 } from "../src/ec2/xml.ts";
@@ -92,11 +93,13 @@ Deno.test("RebootInstances' <return>true</return> is read, and a false one refus
     readReturn("RebootInstances", REBOOT_INSTANCES).requestId,
     "59dbff89-35bd-4eac-99ed-be587EXAMPLE",
   );
-  assertThrows(
+  const error = assertThrows(
     () => readReturn("RebootInstances", REBOOT_INSTANCES.replace("true", "false")),
-    Ec2TransportError,
-    "did not return",
+    Ec2Error,
+    'EC2 answered RebootInstances with return "false"',
   );
+  assertEquals(error.code, RETURN_FALSE_CODE);
+  assertEquals(error.requestId, "59dbff89-35bd-4eac-99ed-be587EXAMPLE");
 });
 
 Deno.test("the error envelope becomes an Ec2Error with code, message and RequestID", () => {

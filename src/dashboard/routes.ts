@@ -1,11 +1,13 @@
 /**
  * The dashboard's routes: `GET /` (the page, or the sign-in form), and the
- * session a browser holds as the `api_key` cookie: `POST /session` signs in,
- * `GET /session` says what the key may do, `DELETE /session` and
- * `POST /session/delete` sign out.
+ * session a browser holds as the `__Host-workwork_session` cookie (a signed,
+ * expiring token naming the key entry, never the key: see `../http/session.ts`):
+ * `POST /session` signs in, `GET /session` says what the key may do,
+ * `DELETE /session` and `POST /session/delete` sign out.
  *
- * The key travels only in the sign-in form's body and the `HttpOnly` cookie:
- * never in the page, its script, a URL or a log line.
+ * The key travels only in the sign-in form's body: never in a cookie, the
+ * page, its script, a URL or a log line. A browser still holding the old
+ * `api_key` cookie is moved to a session on its next visit.
  *
  * @module
  */
@@ -23,7 +25,8 @@ import {
 import type { Ec2Client } from "../ec2/client.ts";
 import { ApiError } from "../errors.ts";
 import { requestSite } from "../origin.ts";
-import { clientAddressOf, type FailureLimiter, limitFailures } from "../rate_limit.ts";
+import { clientAddressOf, type FailureLimiter } from "../rate_limit.ts";
+import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../http/session.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 import {
@@ -36,8 +39,6 @@ import {
 } from "../http/dashboard/manifest.ts";
 import { iconPng } from "../http/dashboard/icon_png.ts";
 
-/** How long a sign-in lasts: a month, so a phone stays signed in. */
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
 /** What the page offers, in the order its buttons appear. */
 const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
@@ -53,6 +54,8 @@ export interface DashboardDeps {
   now: () => Date;
   /** The API's failed-key counter: signing in is guessing too. */
   limiter: FailureLimiter;
+  /** Issues and checks the session cookie. */
+  sessions: Sessions;
 }
 
 /** What `GET /session` and a JSON sign-in answer. */
@@ -71,26 +74,53 @@ type DashboardEnv = { Variables: AuthVariables & { deadline?: AbortSignal } };
 /** The dashboard's routes, to mount at `/`. */
 export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
   const app = new Hono<DashboardEnv>();
-  const { limiter } = deps;
-  const auth = limitFailures(limiter, apiKeyAuth(deps.keys));
+  const { limiter, sessions } = deps;
+  const auth = apiKeyAuth(deps.keys, { limiter, sessions });
 
   /**
-   * The entry `key` matches, counted as the API counts its key checks: a
-   * failure costs the client's address one attempt, and an address out of
-   * attempts is told to wait before its key is even looked at.
+   * The entry `key` matches, counted as the API counts its key checks: the
+   * comparison is paid for before it is made, a match gets its attempt back,
+   * and an address out of attempts is told to wait before its key is even
+   * looked at.
    */
   async function checkKey(c: Context, key: string): Promise<ApiKeyEntry | "wait" | null> {
-    const address = clientAddressOf(c);
-    if (limiter.retryAfter(address) > 0) return "wait";
+    const attempt = limiter.reserve(clientAddressOf(c));
+    if (!attempt) return "wait";
     const entry = await matchKey(deps.keys, key);
-    if (!entry) limiter.fail(address);
+    if (entry) attempt.refund();
     return entry;
+  }
+
+  /** The entry a session cookie names, paid for as a key check; an expired one costs nothing. */
+  async function checkSession(c: Context, token: string): Promise<ApiKeyEntry | "wait" | null> {
+    const attempt = limiter.reserve(clientAddressOf(c));
+    if (!attempt) return "wait";
+    const session = await sessions.check(token);
+    if (session === "invalid") return null;
+    attempt.refund();
+    return session === "expired" ? null : session;
+  }
+
+  /** Sets the session cookie for `entry`, and clears the old cookie that held the key. */
+  async function startSession(c: Context, entry: ApiKeyEntry): Promise<void> {
+    setCookie(c, SESSION_COOKIE, await sessions.issue(entry), {
+      ...SESSION_COOKIE_OPTIONS,
+      maxAge: SESSION_MAX_AGE_SECONDS,
+    });
+    if (getCookie(c, API_KEY_FIELD) !== undefined) {
+      deleteCookie(c, API_KEY_FIELD, legacyCookieOptions(c.req.url));
+    }
   }
 
   app.get("/", async (c) => {
     const nonce = pageHeaders(c);
-    const key = getCookie(c, API_KEY_FIELD);
-    const entry = key === undefined ? null : await checkKey(c, key);
+    const token = getCookie(c, SESSION_COOKIE, "host");
+    const key = token === undefined ? getCookie(c, API_KEY_FIELD) : undefined;
+    const entry = token !== undefined
+      ? await checkSession(c, token)
+      : key === undefined
+      ? null
+      : await checkKey(c, key);
     // A refused cookie gets the sign-in form, saying why, with the status an
     // API client would get: the audit log counts it as the denial it is.
     if (entry === "wait") {
@@ -98,10 +128,16 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
       return c.html(signInPage({ nonce, notice: TOO_MANY_TRIES }), 429);
     }
     if (!entry) {
-      if (key === undefined) return c.html(signInPage({ nonce }));
-      deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
-      return c.html(signInPage({ nonce, notice: "Your saved key is no longer accepted" }), 401);
+      if (token === undefined && key === undefined) return c.html(signInPage({ nonce }));
+      if (token !== undefined) deleteCookie(c, SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
+      else deleteCookie(c, API_KEY_FIELD, legacyCookieOptions(c.req.url));
+      const notice = token !== undefined
+        ? "Your session has ended: sign in again"
+        : "Your saved key is no longer accepted";
+      return c.html(signInPage({ nonce, notice }), 401);
     }
+    // A browser that still holds the key itself gets a session in its place.
+    if (token === undefined) await startSession(c, entry);
     const info = sessionInfo(deps.config, entry);
     const regions = await Promise.all(
       info.regions.map((region) => regionListing(deps, region, entry.scope, c.get("deadline"))),
@@ -130,10 +166,7 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     }
     // Signing in is audited, under the key's name, as a change made with a key.
     c.set("apiKey", entry);
-    setCookie(c, API_KEY_FIELD, key, {
-      ...cookieOptions(c.req.url),
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    });
+    await startSession(c, entry);
     return form ? c.redirect("/", 303) : c.json(sessionInfo(deps.config, entry));
   });
 
@@ -141,7 +174,10 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
 
   function signOut(c: Context) {
     refuseCrossSite(c);
-    deleteCookie(c, API_KEY_FIELD, cookieOptions(c.req.url));
+    deleteCookie(c, SESSION_COOKIE, SESSION_COOKIE_OPTIONS);
+    if (getCookie(c, API_KEY_FIELD) !== undefined) {
+      deleteCookie(c, API_KEY_FIELD, legacyCookieOptions(c.req.url));
+    }
     const form = FORM_TYPE_PATTERN.test(c.req.header("content-type") ?? "");
     return form ? c.redirect("/", 303) : c.body(null, 204);
   }
@@ -203,7 +239,22 @@ function refuseCrossSite(c: Context): void {
   }
 }
 
-function cookieOptions(url: string) {
+/**
+ * The session cookie: `__Host-` (so only this host, over https, with `Path=/`,
+ * can set it: a sibling subdomain cannot plant one), never read by scripts,
+ * never sent with another site's request. Browsers keep `Secure` cookies
+ * from http://localhost too.
+ */
+const SESSION_COOKIE_OPTIONS = {
+  prefix: "host",
+  path: "/",
+  httpOnly: true,
+  secure: true,
+  sameSite: "Strict",
+} as const;
+
+/** The attributes the old `api_key` cookie was set with, to delete it. */
+function legacyCookieOptions(url: string) {
   const { protocol, hostname } = new URL(url);
   // Browsers keep a Secure cookie only from https, except on localhost.
   const secure = !(protocol === "http:" && LOCAL_HOSTS.has(hostname));

@@ -171,6 +171,7 @@ export const DASHBOARD_SCRIPT: string = `
     var errors = answer.body && answer.body.errors;
     var title = errors && errors[0] ? errors[0].title : "";
     var status = answer.status;
+    if (status === 401 && /session/i.test(title)) return "your session has ended";
     if (status === 401 || (status === 422 && /api_key|key/i.test(title))) {
       return "your key is no longer accepted";
     }

@@ -7,6 +7,13 @@
 
 import { type SimulatedEc2Error } from "./_simulator_errors.ts";
 import { errorXml, successXml, type XmlElement } from "./_simulator_xml.ts";
+import { MOTO_CONTENT_TYPE, motoErrorXml, motoSuccessXml } from "./_simulator_moto_dialect.ts";
+
+/**
+ * How the simulator writes its answers: as AWS's EC2 does (`"ec2"`), or as
+ * moto's server does (`"moto"`; see `src/simulator/_moto_dialect.ts`).
+ */
+export type Dialect = "ec2" | "moto";
 
 const XML_CONTENT_TYPE = "text/xml;charset=UTF-8";
 
@@ -37,30 +44,41 @@ export interface Answer {
   requestId: string | null;
 }
 
-/** A 200 with EC2's success envelope around `body`. */
+/** A 200 with EC2's success envelope around `body`, in `dialect`. */
 export function successAnswer(
   action: string,
   requestId: string,
   body: readonly (XmlElement | undefined)[],
+  dialect: Dialect = "ec2",
 ): Answer {
   return {
     status: 200,
-    body: successXml(action, requestId, body),
-    contentType: XML_CONTENT_TYPE,
+    body: dialect === "moto" ? motoSuccessXml(action, body) : successXml(action, requestId, body),
+    contentType: dialect === "moto" ? MOTO_CONTENT_TYPE : XML_CONTENT_TYPE,
     requestId,
   };
 }
 
-/** EC2's error envelope for `error`; `status` defaults from EC2's table of codes. */
+/** How {@linkcode errorAnswer} writes an error. */
+export interface ErrorAnswerOptions {
+  /** The HTTP status; default from EC2's table of codes. */
+  status?: number;
+  /** Default `"ec2"`. */
+  dialect?: Dialect;
+}
+
+/** EC2's error envelope for `error`. */
 export function errorAnswer(
   error: SimulatedEc2Error,
   requestId: string,
-  status: number = ERROR_STATUS[error.code] ?? CLIENT_ERROR_STATUS,
+  { status, dialect = "ec2" }: ErrorAnswerOptions = {},
 ): Answer {
   return {
-    status,
-    body: errorXml(error.code, error.message, requestId),
-    contentType: XML_CONTENT_TYPE,
+    status: status ?? ERROR_STATUS[error.code] ?? CLIENT_ERROR_STATUS,
+    body: dialect === "moto"
+      ? motoErrorXml(error.code, error.message)
+      : errorXml(error.code, error.message, requestId),
+    contentType: dialect === "moto" ? MOTO_CONTENT_TYPE : XML_CONTENT_TYPE,
     requestId,
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Answer, errorAnswer } from "./_simulator_answer.ts";
+import { type Answer, type Dialect, errorAnswer } from "./_simulator_answer.ts";
 import { AUTH_FAILURE_MESSAGE, SimulatedEc2Error } from "./_simulator_errors.ts";
 
 const BASE64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -34,7 +34,48 @@ export type Fault =
   /** Answer normally, but with the body cut in half. */
   | { kind: "truncate" }
   /** Reject like a network failure: `TypeError("connection reset")`. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /**
+   * Hold the call at `gate` until the test releases it (honouring the
+   * request's abort signal), then answer normally. With `when: "before"` EC2
+   * acts only on release: a slow call that lands after whatever the test
+   * sends meanwhile.
+   */
+  | { kind: "hold"; gate: FaultGate };
+
+/**
+ * Where a `hold` fault keeps its call: `reached` settles when the call
+ * arrives, `release()` lets it go on. A deterministic stand-in for a slow
+ * call; no timer involved.
+ */
+export class FaultGate {
+  readonly #reached = Promise.withResolvers<void>();
+  readonly #released = Promise.withResolvers<void>();
+
+  /** Settles once a call is held here. */
+  get reached(): Promise<void> {
+    return this.#reached.promise;
+  }
+
+  /** Lets the held call (and any later one) go on. */
+  release(): void {
+    this.#released.resolve();
+  }
+
+  /** Holds the caller until {@linkcode release}; rejects when `signal` aborts first. */
+  pass(signal: AbortSignal): Promise<void> {
+    this.#reached.resolve();
+    signal.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#released.promise.then(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
+    });
+  }
+}
 
 /** A queued fault and the calls it hits. */
 export interface FaultRule {
@@ -71,6 +112,8 @@ export interface FaultContext {
   randomInt: (n: number) => number;
   /** A new request id. */
   requestId: () => string;
+  /** How the simulator writes its answers. */
+  dialect: Dialect;
 }
 
 /** The faults injected into a simulator, tried in the order they were injected. */
@@ -126,13 +169,16 @@ export class FaultQueue {
 export async function faultedAnswer(
   rule: QueuedFault,
   process: () => Answer,
-  { signal, action, randomInt, requestId }: FaultContext,
+  { signal, action, randomInt, requestId, dialect }: FaultContext,
 ): Promise<Answer> {
   const { fault } = rule;
   const processed = rule.when === "after" || fault.kind === "truncate" ? process() : undefined;
   switch (fault.kind) {
     case "delay":
       await sleep(fault.ms, signal);
+      return processed ?? process();
+    case "hold":
+      await fault.gate.pass(signal);
       return processed ?? process();
     case "truncate": {
       const answer = processed ?? process();
@@ -159,7 +205,7 @@ export async function faultedAnswer(
           fault.message ?? faultMessage(fault.code, action, randomInt),
         ),
         requestId(),
-        fault.status,
+        { status: fault.status, dialect },
       );
   }
 }

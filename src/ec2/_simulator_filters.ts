@@ -1,6 +1,6 @@
 /**
- * DescribeInstances filters: which fields each filter name compares, and
- * EC2's wildcard matching.
+ * DescribeInstances filters: which fields each filter name compares, with
+ * EC2's wildcards (matched in linear work, see `_simulator_wildcard.ts`).
  *
  * @module
  */
@@ -9,6 +9,7 @@ import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
 import { missingParameter, SimulatedEc2Error } from "./_simulator_errors.ts";
 import { type InstanceRecord, visiblePublicIp } from "./_simulator_instance.ts";
 import { listParam, type Params, structParam } from "./_simulator_request.ts";
+import { wildcardMatcher } from "./_simulator_wildcard.ts";
 
 /** Whether an instance passes one filter. */
 export type InstanceFilter = (record: InstanceRecord) => boolean;
@@ -48,35 +49,15 @@ export function parseFilters(params: Params): InstanceFilter[] {
         `The filter '${name}' is invalid`,
       );
     }
-    const patterns = listParam(filter, "Value").map(wildcardPattern);
+    const patterns = listParam(filter, "Value").map((value) => wildcardMatcher(value));
     if (patterns.length === 0) {
       throw new SimulatedEc2Error(
         "InvalidParameterValue",
         `The filter '${name}' requires at least one value`,
       );
     }
-    return (record) => field(record).some((value) => patterns.some((p) => p.test(value)));
+    return (record) => field(record).some((value) => patterns.some((matches) => matches(value)));
   });
-}
-
-function wildcardPattern(value: string): RegExp {
-  let source = "";
-  let escaped = false;
-  for (const char of value) {
-    if (escaped) {
-      source += escapeRegExp(char);
-      escaped = false;
-    } else if (char === "\\") escaped = true;
-    else if (char === "*") source += ".*";
-    else if (char === "?") source += ".";
-    else source += escapeRegExp(char);
-  }
-  if (escaped) source += "\\\\";
-  return new RegExp(`^${source}$`, "su");
-}
-
-function escapeRegExp(char: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(char) ? `\\${char}` : char;
 }
 
 function stateCode(state: InstanceStateName): number {

@@ -18,6 +18,25 @@ const DRY_RUN_MESSAGE = "Request would have succeeded, but DryRun flag is set.";
 const MIN_MAX_RESULTS = 5;
 const MAX_MAX_RESULTS = 1000;
 
+/**
+ * The parameters each action takes, besides `Action`, `Version`, `DryRun` and
+ * a presigned query's `X-Amz-*`; EC2 refuses any other with `UnknownParameter`.
+ * Names are case-sensitive; lists are 1-based.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/CommonParameters.html
+ */
+const ACTION_PARAMETERS: Readonly<Record<string, RegExp>> = {
+  DescribeInstances:
+    /^(?:InstanceId\.[1-9]\d*|Filter\.[1-9]\d*\.(?:Name|Value\.[1-9]\d*)|MaxResults|NextToken)$/,
+  StartInstances: /^(?:InstanceId\.[1-9]\d*|AdditionalInfo)$/,
+  StopInstances: /^(?:InstanceId\.[1-9]\d*|Hibernate|Force)$/,
+  RebootInstances: /^InstanceId\.[1-9]\d*$/,
+  CreateTags: /^(?:ResourceId\.[1-9]\d*|Tag\.[1-9]\d*\.(?:Key|Value))$/,
+  DeleteTags: /^(?:ResourceId\.[1-9]\d*|Tag\.[1-9]\d*\.(?:Key|Value))$/,
+};
+const COMMON_PARAMETER = /^(?:Action|Version|DryRun|X-Amz-[A-Za-z-]+)$/;
+/** Boolean parameters: EC2 takes `true` or `false` and refuses anything else. */
+const BOOLEAN_PARAMETERS = ["DryRun", "Hibernate", "Force"];
+
 /** A request's parameters, name to value. */
 export type Params = Readonly<Record<string, string>>;
 
@@ -206,4 +225,30 @@ export function decodeNextToken(token: string, region: string): number {
     "InvalidParameterValue",
     `Invalid value '${token}' for nextToken`,
   );
+}
+
+/**
+ * Refuses what EC2 refuses before acting: a parameter `action` does not take
+ * (`UnknownParameter`), a boolean that is not `true` or `false`
+ * (`InvalidParameterValue`). An action the simulator does not know is left to
+ * its `InvalidAction`.
+ */
+export function checkParameters(action: string, params: Params): void {
+  const own = ACTION_PARAMETERS[action];
+  if (own === undefined) return;
+  const unknown = Object.keys(params).find((name) =>
+    !COMMON_PARAMETER.test(name) && !own.test(name)
+  );
+  if (unknown !== undefined) {
+    throw new SimulatedEc2Error("UnknownParameter", `The parameter ${unknown} is not recognized`);
+  }
+  for (const name of BOOLEAN_PARAMETERS) {
+    const value = params[name];
+    if (value !== undefined && value !== "true" && value !== "false") {
+      throw new SimulatedEc2Error(
+        "InvalidParameterValue",
+        `Value (${value}) for parameter ${name} is invalid. Expected: 'true' or 'false'.`,
+      );
+    }
+  }
 }

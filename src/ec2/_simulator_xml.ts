@@ -94,6 +94,16 @@ export function errorXml(
   }</Message></Error></Errors><RequestID>${escapeXml(requestId)}</RequestID></Response>`;
 }
 
+/** `element` on one line, with no whitespace between elements, as moto writes XML. */
+export function renderCompact(element: XmlElement): string {
+  const { name, content } = element;
+  if (content.length === 0) return `<${name}/>`;
+  const inner = typeof content === "string"
+    ? escapeXml(content)
+    : content.map(renderCompact).join("");
+  return `<${name}>${inner}</${name}>`;
+}
+
 function render(element: XmlElement, depth: number): string {
   const pad = "    ".repeat(depth);
   const { name, content } = element;

@@ -31,20 +31,36 @@ const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
 /**
- * Codes that mean EC2 turned the request away before acting on it, so sending
- * it again is safe even for a call that must not run twice.
- * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+ * Codes that mean the service turned the request away before acting on it
+ * (throttling), so sending it again is safe even for a call that must not run
+ * twice. EC2 itself throttles with `RequestLimitExceeded`; the rest are the
+ * codes both AWS SDKs classify as throttling (botocore's standard retry mode,
+ * `ThrottledRetryableChecker`; aws-sdk-js-v3's `THROTTLING_ERROR_CODES`, "always
+ * retryable"), the same fourteen in both, which an emulator may send instead.
+ * `Unavailable`, `ServiceUnavailable` and `InternalError` are not among them:
+ * EC2 may have acted before failing, so they are transient, not throttling.
+ * @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+ * @see https://github.com/boto/botocore/blob/develop/botocore/retries/standard.py
+ * @see https://github.com/smithy-lang/smithy-typescript/blob/main/packages/service-error-classification/src/constants.ts
  */
-const THROTTLING_CODES = new Set([
+export const THROTTLING_CODES: ReadonlySet<string> = new Set([
   "RequestLimitExceeded",
   "Throttling",
   "ThrottlingException",
+  "ThrottledException",
   "RequestThrottled",
   "RequestThrottledException",
   "TooManyRequestsException",
-  "Unavailable",
-  "ServiceUnavailable",
+  "ProvisionedThroughputExceededException",
+  "TransactionInProgressException",
+  "BandwidthLimitExceeded",
+  "LimitExceededException",
+  "SlowDown",
+  "PriorRequestNotComplete",
+  "EC2ThrottledException",
 ]);
+/** HTTP 429 Too Many Requests: throttling by status, as aws-sdk-js-v3's `isThrottlingError`. */
+const THROTTLING_STATUS = 429;
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
 /** How the client sends a request: the global `fetch`'s shape, always with a URL string. */
@@ -390,15 +406,25 @@ export class Ec2Client {
 
 /**
  * Whether another attempt may help. Calls that must not run twice are
- * repeated only when EC2 says it turned the request away unprocessed.
+ * repeated only when the answer says the request was throttled, i.e. turned
+ * away unprocessed; a 5xx, `Unavailable` or a lost connection may come after
+ * EC2 acted.
  */
 function isRetryable(
   error: Ec2Error | Ec2TransportError,
   repeatable: boolean,
 ): boolean {
-  if (error instanceof Ec2Error && THROTTLING_CODES.has(error.code)) return true;
+  if (isThrottled(error)) return true;
   if (!repeatable) return false;
   if (error instanceof Ec2Error) return RETRYABLE_STATUSES.has(error.status);
   return error.failure === "network" ||
     (error.status !== null && RETRYABLE_STATUSES.has(error.status));
+}
+
+/** Whether `error` says the request was throttled: a throttling code, or a 429. */
+function isThrottled(error: Ec2Error | Ec2TransportError): boolean {
+  if (error instanceof Ec2Error) {
+    return THROTTLING_CODES.has(error.code) || error.status === THROTTLING_STATUS;
+  }
+  return error.status === THROTTLING_STATUS;
 }

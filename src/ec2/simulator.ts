@@ -19,7 +19,13 @@
 
 import { isRegionName } from "./endpoints.ts";
 import { INSTANCE_STATES, type InstanceStateName } from "./types.ts";
-import { type Answer, errorAnswer, successAnswer, toResponse } from "./_simulator_answer.ts";
+import {
+  type Answer,
+  type Dialect,
+  errorAnswer,
+  successAnswer,
+  toResponse,
+} from "./_simulator_answer.ts";
 import {
   AUTH_FAILURE_MESSAGE,
   incorrectState,
@@ -44,6 +50,7 @@ import {
 } from "./_simulator_instance.ts";
 import {
   checkCredential,
+  checkParameters,
   type Credential,
   decodeNextToken,
   dryRun,
@@ -56,6 +63,7 @@ import {
   requiredTagKey,
   structParam,
 } from "./_simulator_request.ts";
+import { MOTO_UNKNOWN_ACTION_PAGE, motoReservationItem } from "./_simulator_moto_dialect.ts";
 import { checkTag, isReservedKey, MAX_TAGS_PER_RESOURCE, reservedKey } from "./_simulator_tags.ts";
 import {
   el,
@@ -66,6 +74,8 @@ import {
 } from "./_simulator_xml.ts";
 
 export { demoInstances } from "./_simulator_demo.ts";
+export { FaultGate } from "./_simulator_faults.ts";
+export type { Dialect } from "./_simulator_answer.ts";
 export type { Fault, FaultRule } from "./_simulator_faults.ts";
 export type { SimulatedInstance, SimulatedInstanceSeed } from "./_simulator_instance.ts";
 
@@ -98,6 +108,14 @@ export interface SimulatorOptions {
   transitionMs?: number;
   /** Source of ids, IP addresses and request ids, in [0, 1); default `Math.random`. */
   random?: () => number;
+  /**
+   * How answers are written: `"ec2"` (default) as AWS's EC2 writes them,
+   * `"moto"` as moto's server does (no `<return>`, its namespace, requestId
+   * last, its DescribeInstances layout, an HTML 500 for an unknown action),
+   * so in-process tests meet an EC2 dialect the client was not written beside.
+   * The state rules stay EC2's in both.
+   */
+  dialect?: Dialect;
 }
 
 /** One request the simulator received. */
@@ -130,6 +148,7 @@ export class Ec2Simulator {
   readonly #now: () => number;
   readonly #random: () => number;
   readonly #transitionMs: number;
+  readonly #dialect: Dialect;
   readonly #regions = new Map<string, Map<string, InstanceRecord>>();
   readonly #faults = new FaultQueue();
 
@@ -142,6 +161,7 @@ export class Ec2Simulator {
       );
     }
     this.#transitionMs = transitionMs;
+    this.#dialect = options.dialect ?? "ec2";
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.fetch = (input, init) => this.#receive(input, init);
@@ -244,6 +264,7 @@ export class Ec2Simulator {
       action: call.action,
       randomInt: (n) => this.#int(n),
       requestId: () => this.#uuid(),
+      dialect: this.#dialect,
     });
     call.status = answer.status;
     return toResponse(answer, this.#now());
@@ -266,17 +287,20 @@ export class Ec2Simulator {
         );
       }
       if (!params.Version) throw missingParameter("Version");
+      // moto ignores what it does not know; EC2 refuses it.
+      if (this.#dialect === "ec2") checkParameters(action, params);
       const body = this.#perform(action, credential.region, params);
+      if (body === undefined && this.#dialect === "moto") return motoUnknownAction();
       if (body === undefined) {
         throw new SimulatedEc2Error(
           "InvalidAction",
           `The action ${action} is not valid for this web service.`,
         );
       }
-      return successAnswer(action, requestId, body);
+      return successAnswer(action, requestId, body, this.#dialect);
     } catch (error) {
       if (!(error instanceof SimulatedEc2Error)) throw error;
-      return errorAnswer(error, requestId);
+      return errorAnswer(error, requestId, { dialect: this.#dialect });
     }
   }
 
@@ -328,7 +352,11 @@ export class Ec2Simulator {
     return [
       itemSet(
         "reservationSet",
-        page.map((record) => reservationItem(instanceDescription(record))),
+        page.map((record) =>
+          (this.#dialect === "moto" ? motoReservationItem : reservationItem)(
+            instanceDescription(record),
+          )
+        ),
       ),
       end < matching.length ? el("nextToken", encodeNextToken(end, region)) : undefined,
     ];
@@ -511,4 +539,14 @@ export class Ec2Simulator {
     const first = PUBLIC_FIRST_OCTETS[this.#int(PUBLIC_FIRST_OCTETS.length)];
     return `${first}.${this.#int(256)}.${this.#int(256)}.${1 + this.#int(254)}`;
   }
+}
+
+/** What moto answers an action it does not know: Werkzeug's HTML page, HTTP 500. */
+function motoUnknownAction(): Answer {
+  return {
+    status: 500,
+    body: MOTO_UNKNOWN_ACTION_PAGE,
+    contentType: "text/html; charset=utf-8",
+    requestId: null,
+  };
 }

@@ -120,7 +120,13 @@ const UNREAD = new RegExp(
   "g",
 );
 
-/** The answer of a call whose result is `<return>true</return>`. */
+/**
+ * The code of the {@linkcode Ec2Error} for an answer that says
+ * `<return>false</return>`: this service's own, not one of EC2's.
+ */
+export const RETURN_FALSE_CODE = "ReturnFalse";
+
+/** The answer of a call whose result is `<return>true</return>` on AWS. */
 export interface ReturnResult {
   requestId: string | null;
 }
@@ -161,21 +167,40 @@ export function readStateChanges(action: string, xml: string): StateChangeResult
   return { requestId: leaf(root, "requestId"), changes };
 }
 
-/** Reads the `<return>true</return>` answer of RebootInstances, CreateTags, DeleteTags. */
+/**
+ * Reads the answer of RebootInstances, CreateTags, DeleteTags. AWS sends
+ * `<return>true</return>`; the AWS SDKs never read it (these calls have no
+ * output in their models: botocore, aws-sdk-js-v3 `CreateTagsCommandOutput`)
+ * and moto leaves it out, so a 2xx answer with the right root is success. Only
+ * a `<return>` that is there and is not `true` (botocore reads a boolean as
+ * `text == "true"`) says the call was not done.
+ */
 export function readReturn(action: string, xml: string): ReturnResult {
   const root = parseRoot(xml, `${action}Response`);
-  if (leaf(root, "return") !== "true") {
-    throw new Ec2TransportError(
-      "protocol",
-      `Cannot parse EC2 response: ${action} did not return "true"`,
-    );
+  const requestId = leaf(root, "requestId");
+  const returned = leaf(root, "return");
+  const value = returned?.trim();
+  if (value !== undefined && value !== "true") {
+    // The value is not echoed unless it is "false": it could be anything, of any length.
+    const said = value === "false" ? 'return "false"' : 'a return other than "true"';
+    throw new Ec2Error(RETURN_FALSE_CODE, `EC2 answered ${action} with ${said}: it was not done`, {
+      status: 200,
+      requestId,
+    });
   }
-  return { requestId: leaf(root, "requestId") };
+  return { requestId };
 }
 
 /**
  * Reads an answer with a non-2xx status: EC2's error envelope becomes an
  * {@linkcode Ec2Error}; anything else an {@linkcode Ec2TransportError}.
+ *
+ * As the AWS SDKs read it: the root's name and namespace are not checked
+ * (EC2 sends `<Response>`, moto `<Response xmlns=…>`), the error is
+ * `Errors/Error` (EC2) or a direct `Error` child (the Query protocol's
+ * `<ErrorResponse>`, which botocore also reads), and `RequestID` may be absent.
+ * What it needs is a `Code`: without one the answer is not an EC2 error.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
  */
 export function readError(
   xml: string,
@@ -183,7 +208,7 @@ export function readError(
 ): Ec2Error | Ec2TransportError {
   let root: Content;
   try {
-    root = parseRoot(xml, "Response");
+    root = parseRoot(xml);
   } catch (error) {
     if (!(error instanceof Ec2TransportError)) throw error;
     return new Ec2TransportError(
@@ -192,18 +217,20 @@ export function readError(
       { status },
     );
   }
-  const error = items(root, "Errors", "Error")[0];
-  const code = error && leaf(error, "Code");
+  const error = items(root, "Errors", "Error")[0] ?? child(root, "Error");
+  const code = error && leaf(error, "Code")?.trim();
   if (!code) {
     return new Ec2TransportError(
       "protocol",
-      `EC2 answered HTTP ${status} with an empty error envelope`,
+      child(root, "Errors") || error
+        ? `EC2 answered HTTP ${status} with an empty error envelope`
+        : `EC2 answered HTTP ${status} without its error envelope`,
       { status },
     );
   }
   return new Ec2Error(code, leaf(error, "Message") ?? code, {
     status,
-    requestId: leaf(root, "RequestID"),
+    requestId: leaf(root, "RequestID") ?? leaf(root, "RequestId"),
   });
 }
 
@@ -322,7 +349,13 @@ function settledLength(cut: string): number {
   return cut.length - settled > MAX_UNSETTLED_CHARS ? cut.length : settled;
 }
 
-function parseRoot(xml: string, rootName: string): Content {
+/**
+ * The content of the document's one root element, which must be called
+ * `rootName` when one is given. Its namespace is not checked (EC2 writes
+ * `http://ec2.amazonaws.com/doc/2016-11-15/`, moto the same without the
+ * trailing slash; the SDKs strip it unread), nor is an XML declaration needed.
+ */
+function parseRoot(xml: string, rootName?: string): Content {
   // EC2 never sends a DTD; one here means the answer came from something else.
   if (xml.includes("<!DOCTYPE")) {
     throw new Ec2TransportError(
@@ -341,7 +374,8 @@ function parseRoot(xml: string, rootName: string): Content {
     );
   }
   const roots = document.flatMap(Object.keys).filter((key) => !/^[?#:]/.test(key));
-  const root = child(document, rootName);
+  const name = rootName ?? roots[0];
+  const root = name === undefined ? undefined : child(document, name);
   if (!root || roots.length > 1) {
     throw new Ec2TransportError(
       "protocol",
@@ -353,7 +387,7 @@ function parseRoot(xml: string, rootName: string): Content {
     );
   }
   // The parser accepts a document cut short; a complete answer ends with its root's end tag.
-  if (!xml.trimEnd().endsWith(`</${rootName}>`)) {
+  if (!xml.trimEnd().endsWith(`</${name}>`)) {
     throw new Ec2TransportError(
       "protocol",
       "Cannot parse EC2 response: it is truncated",

@@ -289,16 +289,19 @@ Deno.test({
         assertEquals(afterReboot.reboots, reboots + 1);
         assert(Date.parse(afterReboot.tags.start_time) >= started - 1000);
 
-        const actions = simulator.calls.slice(-6).map(({ action, region }) =>
+        const actions = simulator.calls.slice(-9).map(({ action, region }) =>
           `${action} ${region}`
         );
         assertEquals(actions, [
           `StartInstances ${REGION}`,
           `CreateTags ${REGION}`,
+          `DescribeInstances ${REGION}`,
           `StopInstances ${REGION}`,
           `CreateTags ${REGION}`,
+          `DescribeInstances ${REGION}`,
           `RebootInstances ${OTHER_REGION}`,
           `CreateTags ${OTHER_REGION}`,
+          `DescribeInstances ${OTHER_REGION}`,
         ]);
       });
 
@@ -397,7 +400,11 @@ Deno.test({
         });
         assertEquals(signIn.status, 303);
         const cookie = signIn.headers.get("set-cookie") ?? "";
-        assertMatch(cookie, /^api_key=.*; HttpOnly; Secure; SameSite=Strict$/);
+        assertMatch(
+          cookie,
+          /^__Host-workwork_session=[\w-]+\.[\w-]+; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/,
+        );
+        assertEquals(cookie.includes(API_KEY), false, "the key reached the cookie");
         const page = await demo.fetch(`${BASE}/`, { headers: { cookie: cookie.split(";")[0] } });
         assertEquals(page.status, 200);
         const html = await page.text();
@@ -423,10 +430,11 @@ Deno.test({
           const swept = simulator.instance(REGION, OLD_STYLE_ID)!;
           assertEquals([swept.state, swept.tags.start_time], ["stopping", ""]);
           assertEquals(simulator.instance(REGION, STOPPED_ID)!.state, "pending");
-          assertEquals(simulator.calls.slice(-3).map(({ action }) => action), [
+          assertEquals(simulator.calls.slice(-4).map(({ action }) => action), [
             "DescribeInstances",
             "StopInstances",
             "CreateTags",
+            "DescribeInstances",
           ]);
         },
       );
