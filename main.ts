@@ -11,9 +11,9 @@
  * @module
  */
 import type { ExecutionContext } from "hono";
-import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config.ts";
-import { ApiError } from "./src/errors.ts";
-import { createService, type Service } from "./src/service.ts";
+import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config/settings.ts";
+import { ApiError } from "./src/http/errors.ts";
+import { createService, type Service } from "./src/platform/service.ts";
 
 /** Variables only the Deno side reads: where to listen, and whether this is Deno Deploy. */
 export const DENO_VARIABLES = [

@@ -14,14 +14,14 @@ import { Hono } from "hono";
 import { Hono as TinyHono } from "hono/tiny";
 import { AwsClient } from "aws4fetch";
 import { XMLParser } from "fast-xml-parser";
-import { Ec2Signer } from "../src/ec2/signer.ts";
+import { Ec2Signer } from "../src/aws/signer.ts";
 import { BENCH_API_KEY } from "./_stub.ts";
 import {
   readDescribeInstances,
   readReturn,
   readStateChanges,
   textWithoutUnreadElements,
-} from "../src/ec2/xml.ts";
+} from "../src/aws/ec2_xml.ts";
 
 const STUB = Deno.env.get("EC2_STUB_URL") ?? "http://127.0.0.1:1/";
 const KIND = Deno.env.get("BENCH_SERVER") ?? "hello";

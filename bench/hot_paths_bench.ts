@@ -4,10 +4,10 @@
  */
 import { AwsClient } from "aws4fetch";
 import { XMLParser } from "fast-xml-parser";
-import { Ec2Client } from "../src/ec2/client.ts";
-import { Ec2Signer } from "../src/ec2/signer.ts";
-import { encodeQuery } from "../src/ec2/query.ts";
-import { readDescribeInstances, textWithoutUnreadElements } from "../src/ec2/xml.ts";
+import { Ec2Client } from "../src/aws/ec2.ts";
+import { Ec2Signer } from "../src/aws/signer.ts";
+import { encodeQuery } from "../src/aws/query.ts";
+import { readDescribeInstances, textWithoutUnreadElements } from "../src/aws/ec2_xml.ts";
 import { API_KEY, REGION, RUNNING_ID, testService } from "../tests/_helpers.ts";
 import { describeInstancesXml } from "./_fixtures.ts";
 

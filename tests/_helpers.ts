@@ -2,13 +2,13 @@
  * Builders shared by the tests: the app wired to a fresh simulator, with a
  * pinned clock and a captured log.
  */
-import { createApp } from "../src/app.ts";
-import { keyDigest } from "../src/auth.ts";
-import { Ec2Client } from "../src/ec2/client.ts";
-import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/ec2/simulator.ts";
-import { FULL_ACCESS, type KeyScope } from "../src/scopes.ts";
-import { createNotifier } from "../src/notify.ts";
-import type { SweepAuditEntry, SweepSettings } from "../src/sweep.ts";
+import { createApp } from "../src/http/app.ts";
+import { keyDigest } from "../src/http/middleware/auth.ts";
+import { Ec2Client } from "../src/aws/ec2.ts";
+import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
+import { FULL_ACCESS, type KeyScope } from "../src/domain/scopes.ts";
+import { createNotifier } from "../src/domain/notify.ts";
+import type { SweepAuditEntry, SweepSettings } from "../src/domain/sweep.ts";
 
 export const API_KEY = "correct-horse-battery-staple-1234";
 export const REGION = "us-west-2";

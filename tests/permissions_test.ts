@@ -5,7 +5,7 @@
 import { assertEquals } from "@std/assert";
 import denoConfig from "../deno.json" with { type: "json" };
 import { DENO_VARIABLES } from "../main.ts";
-import { CONFIG_VARIABLES } from "../src/config.ts";
+import { CONFIG_VARIABLES } from "../src/config/settings.ts";
 
 const READ = [...CONFIG_VARIABLES, ...DENO_VARIABLES].sort();
 

@@ -8,9 +8,9 @@
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html
  * @module
  */
-import { partitionSuffix } from "../ec2/endpoints.ts";
-import type { TransportFailure } from "../ec2/errors.ts";
-import { Ec2Signer } from "../ec2/signer.ts";
+import { partitionSuffix } from "./endpoints.ts";
+import type { TransportFailure } from "./ec2_errors.ts";
+import { Ec2Signer } from "./signer.ts";
 import { encodeMemberQuery } from "./_cloudwatch_query.ts";
 import {
   CloudWatchXmlError,

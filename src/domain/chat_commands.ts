@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { InstanceAction } from "../instances.ts";
+import type { InstanceAction } from "./instances.ts";
 
 /** The subcommands, in the order help lists them. */
 export const CHAT_SUBCOMMANDS = ["list", "status", "start", "stop", "reboot", "help"] as const;

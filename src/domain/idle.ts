@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { parseIsoTime } from "../iso_time.ts";
+import { parseIsoTime } from "./times.ts";
 
 /** The tag that sets an instance's idle rule. */
 export const IDLE_STOP_TAG = "workwork:idle_stop";

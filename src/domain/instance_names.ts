@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Instance } from "../ec2/types.ts";
+import type { Instance } from "../aws/ec2_types.ts";
 
 /** How many candidates an answer carries at most. */
 export const MAX_CANDIDATES = 10;

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Context } from "hono";
-import { ApiError } from "../errors.ts";
+import { ApiError } from "./errors.ts";
 
 /** What a request's body is. */
 export type RequestBody =

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { ApiKeyEntry } from "../auth.ts";
+import type { ApiKeyEntry } from "./middleware/auth.ts";
 import {
   claimedSubject,
   derivedSigningKey,

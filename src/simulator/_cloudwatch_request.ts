@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isRegionName } from "../ec2/endpoints.ts";
+import { isRegionName } from "../aws/endpoints.ts";
 
 const SIGV4_HEADER =
   /^AWS4-HMAC-SHA256 Credential=([^,\s]+), ?SignedHeaders=([^,\s]+), ?Signature=([0-9a-f]{64})$/;

@@ -5,11 +5,11 @@
  * mid-session, as a redeploy with a new `API_KEYS` does), and its answers
  * held back (a slow API, a request that never ends).
  */
-import { createApp } from "../../src/app.ts";
-import { type ApiKeyEntry, keyDigest } from "../../src/auth.ts";
-import { Ec2Client } from "../../src/ec2/client.ts";
-import { demoInstances, Ec2Simulator } from "../../src/ec2/simulator.ts";
-import { FULL_ACCESS } from "../../src/scopes.ts";
+import { createApp } from "../../src/http/app.ts";
+import { type ApiKeyEntry, keyDigest } from "../../src/http/middleware/auth.ts";
+import { Ec2Client } from "../../src/aws/ec2.ts";
+import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
+import { FULL_ACCESS } from "../../src/domain/scopes.ts";
 
 /** The server, and the levers a test pulls. */
 export interface DashboardApp {

@@ -18,7 +18,7 @@
  * @module
  */
 import { Miniflare } from "miniflare";
-import { demoInstances } from "../../src/ec2/simulator.ts";
+import { demoInstances } from "../../src/simulator/ec2.ts";
 import { wranglerCompatibility } from "./_workerd.ts";
 
 const ROUNDS = 15;

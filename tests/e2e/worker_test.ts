@@ -13,7 +13,7 @@ import type { Request as MfRequest } from "miniflare";
 import type { Readable } from "node:stream";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { bundleSize } from "../../bench/bundle_size.ts";
-import { demoInstances, Ec2Simulator } from "../../src/ec2/simulator.ts";
+import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
 import {
   API_KEY,
   AWS_SECRET,

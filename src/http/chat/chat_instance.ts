@@ -7,14 +7,14 @@
  *
  * @module
  */
-import { isRegionName } from "../../ec2/endpoints.ts";
+import { isRegionName } from "../../aws/endpoints.ts";
 import {
   type InstanceAction,
   type InstanceView,
   isAction,
   isInstanceId,
   START_TIME_TAG,
-} from "../../instances.ts";
+} from "../../domain/instances.ts";
 import { ChatRequestError } from "./errors.ts";
 
 /** The prefix of every button id this service makes. */

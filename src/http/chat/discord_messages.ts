@@ -9,7 +9,7 @@
  * @module
  */
 import type { InstanceLookup } from "../../domain/instance_names.ts";
-import type { InstanceAction } from "../../instances.ts";
+import type { InstanceAction } from "../../domain/instances.ts";
 import {
   type ChatActionTarget,
   type ChatInstance,

@@ -1,0 +1,239 @@
+/**
+ * The service's settings, read from a plain record of strings: `Deno.env` on
+ * Deno, the `env` bindings on Workers. Errors name the variable, never a value.
+ *
+ * @module
+ */
+import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
+import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
+import { isRegionName } from "../aws/endpoints.ts";
+import { parseDuration } from "../domain/schedule.ts";
+
+/**
+ * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all
+ * for a request someone waits on, and timers overflow past 2^31 - 1 ms (the
+ * deadline would then fire at once).
+ */
+export const MAX_TIMEOUT_MS = 300_000;
+
+/** Every variable the service reads. */
+export const CONFIG_VARIABLES = [
+  "API_KEY",
+  "API_KEYS",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "AWS_ENDPOINT_URL_EC2",
+  "AWS_ENDPOINT_URL",
+  "EC2_TIMEOUT_MS",
+  "ALLOWED_REGIONS",
+  "REGIONS",
+  "DEMO",
+  "CORS_ORIGINS",
+  "SWEEP_REGIONS",
+  "MAX_RUNTIME",
+  "NOTIFY_WEBHOOK_URL",
+] as const;
+
+/** The environment as the service sees it. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The service's settings. */
+export interface Config {
+  /** The key that grants full access (`API_KEY`); null when only `API_KEYS` is set, or in demo mode. */
+  apiKey: string | null;
+  /** More keys, with scopes (`API_KEYS`). */
+  apiKeys: ApiKeySpec[];
+  /** Null when no AWS credentials are set. */
+  aws: AwsCredentials | null;
+  /** Endpoint override for every region, as the AWS SDKs read it. */
+  endpoint: string | undefined;
+  /** Deadline for the EC2 calls of one request. */
+  timeoutMs: number;
+  /** Regions clients may name; null allows every region. */
+  allowedRegions: ReadonlySet<string> | null;
+  /** Regions the dashboard lists for keys not limited to some (`REGIONS`); null: the default. */
+  regions: readonly string[] | null;
+  /** Serve the built-in EC2 simulator instead of AWS. */
+  demo: boolean;
+  /** Origins browsers may call the API from (`CORS_ORIGINS`); null turns CORS off. */
+  corsOrigins: readonly string[] | null;
+  /** Regions the auto-stop sweep covers (`SWEEP_REGIONS`); empty: no sweep. */
+  sweepRegions: readonly string[];
+  /** `MAX_RUNTIME`: the sweep stops instances running longer; null for no default limit. */
+  maxRuntimeMs: number | null;
+  /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
+  notifyWebhookUrl: string | null;
+}
+
+/** A setting is missing or malformed. The message names the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * Serve the simulator when no AWS credentials are set: true for local runs.
+   * Otherwise only `DEMO=true` turns the demo on.
+   */
+  demoWithoutCredentials?: boolean;
+}
+
+/** Reads the settings from `env`. */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
+  const aws = awsCredentials(env);
+  const demo = flag(env, "DEMO") || (!aws && (options.demoWithoutCredentials ?? false));
+  const apiKey = env.API_KEY || null;
+  const apiKeys = apiKeyList(env);
+  if (!apiKey && apiKeys.length === 0 && !demo) {
+    throw new ConfigError(
+      "API_KEY is required: set it to a secret key for clients, or give scoped keys in API_KEYS",
+    );
+  }
+  const allowedRegions = regionList(env, "ALLOWED_REGIONS");
+  return {
+    apiKey,
+    apiKeys,
+    aws,
+    endpoint: endpointOverride(env),
+    timeoutMs: positiveInteger(env, "EC2_TIMEOUT_MS", MAX_TIMEOUT_MS) ?? DEFAULT_TIMEOUT_MS,
+    allowedRegions,
+    regions: regionsWithin(env, "REGIONS", allowedRegions),
+    demo,
+    corsOrigins: originList(env, "CORS_ORIGINS"),
+    sweepRegions: regionsWithin(env, "SWEEP_REGIONS", allowedRegions) ?? [],
+    maxRuntimeMs: duration(env, "MAX_RUNTIME"),
+    notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
+  };
+}
+
+function apiKeyList(env: Env): ApiKeySpec[] {
+  try {
+    return parseApiKeys(env.API_KEYS);
+  } catch (error) {
+    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+  }
+}
+
+/** `*`, or origins such as `https://app.example.com`, separated by commas. */
+function originList(env: Env, name: string): readonly string[] | null {
+  const value = env[name];
+  if (!value?.trim()) return null;
+  const origins = value.split(",").map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === "*") continue;
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch { /* reported below */ }
+    if (!url || !/^https?:$/.test(url.protocol) || url.origin !== origin) {
+      throw new ConfigError(
+        `${name} must list origins like "https://app.example.com" (scheme, host, optional port; no path or trailing slash), or "*"`,
+      );
+    }
+  }
+  return origins;
+}
+
+/** The AWS credentials in `env`, or null when none are set. */
+export function awsCredentials(env: Env): AwsCredentials | null {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId && !secretAccessKey) return null;
+  if (!accessKeyId) {
+    throw new ConfigError("AWS_ACCESS_KEY_ID is required when AWS_SECRET_ACCESS_KEY is set");
+  }
+  if (!secretAccessKey) {
+    throw new ConfigError("AWS_SECRET_ACCESS_KEY is required when AWS_ACCESS_KEY_ID is set");
+  }
+  return { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN || undefined };
+}
+
+/** Whether a boolean variable is set to `true` or `1`. */
+export function flag(env: Env, name: string): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (!value || value === "false" || value === "0") return false;
+  if (value === "true" || value === "1") return true;
+  throw new ConfigError(`${name} must be "true" or "false"`);
+}
+
+function endpointOverride(env: Env): string | undefined {
+  for (const name of ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"]) {
+    const value = env[name];
+    if (!value) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name} must be an http or https URL`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new ConfigError(`${name} must be an http or https URL`);
+    }
+    return url.href;
+  }
+  return undefined;
+}
+
+function duration(env: Env, name: string): number | null {
+  const value = env[name];
+  if (!value) return null;
+  const ms = parseDuration(value);
+  if (ms === null) throw new ConfigError(`${name} must be a duration such as 90m, 4h or 2d`);
+  return ms;
+}
+
+function webhookUrl(env: Env, name: string): string | null {
+  const value = env[name];
+  if (!value) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new ConfigError(`${name} must be an https URL`);
+  }
+  return url.href;
+}
+
+function positiveInteger(env: Env, name: string, max: number): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === "") return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0 || number > max) {
+    throw new ConfigError(`${name} must be a whole number from 1 to ${max}`);
+  }
+  return number;
+}
+
+function regionList(env: Env, name: string): ReadonlySet<string> | null {
+  const value = env[name];
+  if (!value) return null;
+  const regions = value.split(",").map((region) => region.trim()).filter(Boolean);
+  const bad = regions.find((region) => !isRegionName(region));
+  if (bad !== undefined) {
+    throw new ConfigError(`${name} must list AWS regions separated by commas: "${bad}" is not one`);
+  }
+  return new Set(regions);
+}
+
+/** The regions `name` lists, each of which must be in `allowed` when that is set. */
+function regionsWithin(
+  env: Env,
+  name: string,
+  allowed: ReadonlySet<string> | null,
+): string[] | null {
+  const regions = regionList(env, name);
+  if (!regions) return null;
+  const outside = [...regions].find((region) => allowed && !allowed.has(region));
+  if (outside !== undefined) {
+    throw new ConfigError(`${name} must name only regions in ALLOWED_REGIONS: "${outside}" is not`);
+  }
+  return [...regions];
+}

@@ -1,0 +1,127 @@
+/**
+ * Options of a state change, from the query string or the JSON body:
+ * `wait`, `wait_seconds`, `hibernate`, `force`, `dry_run`. They fail closed:
+ * a body that does not parse, a body that is not JSON, and a field this
+ * route does not take are refused before anything is done, never dropped.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { ApiError } from "./errors.ts";
+import { optionFields } from "./request_body.ts";
+import type { InstanceAction } from "../domain/instances.ts";
+
+/** `wait_seconds` when `wait=true` names none. */
+export const DEFAULT_WAIT_SECONDS = 60;
+/** The longest `wait_seconds` accepted. */
+export const MAX_WAIT_SECONDS = 300;
+const BOOLEAN_FIELDS = ["wait", "hibernate", "force", "dry_run"] as const;
+/** What a state change takes, besides the key. */
+const ACTION_FIELDS: ReadonlySet<string> = new Set([...BOOLEAN_FIELDS, "wait_seconds"]);
+/** What the sweep takes, besides the key. */
+const SWEEP_FIELDS: ReadonlySet<string> = new Set(["dry_run"]);
+
+/** What a client asked for beyond the action itself. */
+export interface ActionOptions {
+  /** Seconds to wait for the new state; null when the client does not wait. */
+  waitSeconds: number | null;
+  hibernate: boolean;
+  force: boolean;
+  dryRun: boolean;
+}
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Reads the options of `action`. A field in the query string wins over the
+ * same field in the JSON body.
+ *
+ * @throws {ApiError} 422 naming the field that is malformed or does not apply
+ */
+export async function actionOptions(c: Context, action: InstanceAction): Promise<ActionOptions> {
+  const raw = await optionsOf(c, ACTION_FIELDS);
+  const flags = Object.fromEntries(
+    BOOLEAN_FIELDS.map((name) => [name, booleanField(raw, name)]),
+  ) as Record<typeof BOOLEAN_FIELDS[number], boolean>;
+  if (action !== "stop") {
+    for (const name of ["hibernate", "force"] as const) {
+      if (flags[name]) throw new ApiError(422, name, `${name} applies to stop only`);
+    }
+  }
+  if (raw.wait_seconds !== undefined && !flags.wait) {
+    throw new ApiError(422, "wait_seconds", "wait_seconds applies only with wait=true");
+  }
+  if (flags.wait && action === "reboot") {
+    throw new ApiError(422, "wait", "wait applies to start and stop only");
+  }
+  return {
+    waitSeconds: flags.wait && !flags.dry_run ? waitSeconds(raw.wait_seconds) : null,
+    hibernate: flags.hibernate,
+    force: flags.force,
+    dryRun: flags.dry_run,
+  };
+}
+
+/** Reads only `dry_run`, for routes that take nothing else. */
+export async function dryRunOption(c: Context): Promise<boolean> {
+  return booleanField(await optionsOf(c, SWEEP_FIELDS), "dry_run");
+}
+
+/**
+ * The body's fields overlaid by the query's: every one must be in `known`
+ * (or be the body's `api_key`, which the key check read).
+ *
+ * @throws {ApiError} 422 `body` or 415 for a body that is not a JSON object;
+ * 422 naming a field the route does not take
+ */
+async function optionsOf(c: Context, known: ReadonlySet<string>): Promise<Raw> {
+  const body = await optionFields(c);
+  const query = queryFields(c);
+  for (const name of Object.keys(body)) {
+    if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
+  }
+  for (const name of Object.keys(query)) {
+    // The key is never read from the query (it ends up in logs), as in the original.
+    if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
+  }
+  const { api_key: _key, ...options } = body;
+  return { ...options, ...query };
+}
+
+function unknownField(name: string, known: ReadonlySet<string>): ApiError {
+  const quoted = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+  return new ApiError(
+    422,
+    name.length > 40 ? "request" : name,
+    `Unknown field "${quoted}": this route takes ${[...known].join(", ")}`,
+  );
+}
+
+function queryFields(c: Context): Raw {
+  const raw: Raw = {};
+  for (const [name, value] of new URL(c.req.url).searchParams) raw[name] = value;
+  return raw;
+}
+
+function booleanField(raw: Raw, name: string): boolean {
+  const value = raw[name];
+  if (value === undefined || value === false || value === "false" || value === "0") return false;
+  if (value === true || value === "true" || value === "1" || value === "") return true;
+  throw new ApiError(422, name, `${name} must be true or false`);
+}
+
+function waitSeconds(value: unknown): number {
+  if (value === undefined) return DEFAULT_WAIT_SECONDS;
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  if (
+    typeof number !== "number" || !Number.isInteger(number) || number < 1 ||
+    number > MAX_WAIT_SECONDS
+  ) {
+    throw new ApiError(
+      422,
+      "wait_seconds",
+      `wait_seconds must be a whole number from 1 to ${MAX_WAIT_SECONDS}`,
+    );
+  }
+  return number;
+}

@@ -1,0 +1,72 @@
+/**
+ * What the dashboard lists for a key: which regions, and in each the
+ * instances the key's scope lets it see. A region that cannot be listed
+ * carries the reason instead, so one failing region leaves the others shown.
+ *
+ * @module
+ */
+import type { Ec2Client } from "../../aws/ec2.ts";
+import { toApiError } from "../errors.ts";
+import { instanceView, listInstances } from "../../domain/instances.ts";
+import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
+import type { RegionListing } from "./page.ts";
+
+/** Regions listed when neither the key's scope nor `REGIONS` nor `ALLOWED_REGIONS` names any. */
+export const DEFAULT_REGIONS: readonly string[] = ["us-east-1"];
+/** Instances without a name sort after the named ones. */
+const UNNAMED_LAST = "\uffff";
+
+/** The settings that choose the regions. */
+export interface RegionSettings {
+  allowedRegions: ReadonlySet<string> | null;
+  /** `REGIONS`, or the demo's regions; null or absent: the default. */
+  regions?: readonly string[] | null;
+}
+
+/**
+ * The regions the page lists for `scope`: the scope's own, else `REGIONS`
+ * (or the demo's), else `ALLOWED_REGIONS`, else {@linkcode DEFAULT_REGIONS};
+ * never one outside `ALLOWED_REGIONS`.
+ */
+export function visibleRegions(settings: RegionSettings, scope: KeyScope): string[] {
+  const { allowedRegions, regions } = settings;
+  const chosen = scope.regions ?? regions ?? allowedRegions ?? DEFAULT_REGIONS;
+  return [...chosen].filter((region) => !allowedRegions || allowedRegions.has(region));
+}
+
+/** Where the listing comes from. */
+export interface ListingSource {
+  ec2: Ec2Client | null;
+  now: () => Date;
+}
+
+/**
+ * The instances of `region` that `scope` may see, by name; or why there are
+ * none to show. `signal` is the request's deadline; without one the EC2
+ * client sets its own.
+ */
+export async function regionListing(
+  source: ListingSource,
+  region: string,
+  scope: KeyScope,
+  signal?: AbortSignal,
+): Promise<RegionListing> {
+  const denial = scopeDenial(scope, { action: "read", region });
+  if (denial) return { region, instances: [], error: denial };
+  if (!source.ec2) {
+    return { region, instances: [], error: "AWS credentials are not configured on the server" };
+  }
+  try {
+    const instances = await listInstances(source.ec2, region, {}, { signal });
+    const at = source.now();
+    return {
+      region,
+      instances: instances
+        .filter((instance) => instanceAllowed(scope, instance))
+        .map((instance) => instanceView(instance, at))
+        .sort((a, b) => (a.name ?? UNNAMED_LAST).localeCompare(b.name ?? UNNAMED_LAST)),
+    };
+  } catch (error) {
+    return { region, instances: [], error: toApiError(error).title };
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The audit log: one JSON line per state-changing request made with a valid
+ * key (whatever its outcome) and per denial (401, 403, 429). It names the key
+ * by its configured name, never the key.
+ *
+ * @module
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import type { AuthVariables } from "./auth.ts";
+import type { CallRecord } from "../../aws/ec2.ts";
+import { isRegionName } from "../../aws/endpoints.ts";
+import { isAction, isInstanceId } from "../../domain/instances.ts";
+import { clientAddressOf, type ClientBindings } from "./rate_limit.ts";
+
+const DENIALS = new Set([401, 403, 429]);
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** One audit line. */
+export interface AuditRecord {
+  /** When the request arrived, UTC ISO 8601: the `time` of its request log line. */
+  time: string;
+  /** The request's `X-Request-Id`, as answered, and its request log line's `request_id`. */
+  request_id: string;
+  /** The matched key's name; null when no key matched. */
+  key: string | null;
+  client: string;
+  method: string;
+  /**
+   * `start`, `stop`, `reboot`, `read`, `list`, `sweep`, `sign_in`, `sign_out`;
+   * null when the path names none.
+   */
+  action: string | null;
+  region: string | null;
+  instance: string | null;
+  /** The HTTP status answered. */
+  status: number;
+  /** EC2's request ids, one per EC2 call made, null where EC2 gave none. */
+  ec2_request_ids: (string | null)[];
+  /** EC2 calls as `Action×attempts`, e.g. `["StartInstances×1", "CreateTags×3"]`. */
+  ec2_calls: string[];
+  /** Attempts over all EC2 calls. */
+  attempts: number;
+  duration_ms: number;
+}
+
+/** Variables the audit middleware sets. */
+export interface AuditVariables {
+  /** EC2 calls made for this request, in order; see {@linkcode Ec2Client.observed}. */
+  ec2Calls: CallRecord[];
+}
+
+type AuditEnv = {
+  Bindings: ClientBindings;
+  Variables: Partial<AuthVariables> & AuditVariables & { requestId?: string; arrived?: Date };
+};
+
+/** Options of {@linkcode auditLog}. */
+export interface AuditOptions {
+  /** Gets each line. */
+  sink: (line: string) => void;
+  now: () => Date;
+}
+
+/** Middleware writing the audit line once the answer is known. */
+export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
+  const { sink, now } = options;
+  return async function audit(c, next) {
+    // The request line's arrival when the app set one, so both lines carry one time.
+    const arrived = c.get("arrived") ?? now();
+    const started = performance.now();
+    const calls: CallRecord[] = [];
+    c.set("ec2Calls", calls);
+    await next();
+    const key = c.get("apiKey")?.name ?? null;
+    const status = c.res.status;
+    const changing = key !== null && !READ_METHODS.has(c.req.method);
+    if (!changing && !DENIALS.has(status)) return;
+    const record: AuditRecord = {
+      time: arrived.toISOString(),
+      request_id: c.get("requestId") ?? "",
+      key,
+      client: clientAddressOf(c),
+      method: c.req.method,
+      ...target(c),
+      status,
+      ec2_request_ids: calls.map(({ requestId }) => requestId),
+      ec2_calls: calls.map(({ action, attempts }) => `${action}×${attempts}`),
+      attempts: calls.reduce((sum, { attempts }) => sum + attempts, 0),
+      duration_ms: Math.round((performance.now() - started) * 10) / 10,
+    };
+    sink(JSON.stringify(record));
+  };
+}
+
+/**
+ * What the path names, read from its segments, each kept only when it has the
+ * shape of its kind: a key pasted into a path never reaches the audit log.
+ */
+function target(c: Context): Pick<AuditRecord, "action" | "region" | "instance"> {
+  const [root, region, instance, action, ...rest] = c.req.path.split("/").slice(1)
+    .filter((segment, i, all) => segment !== "" || i < all.length - 1);
+  const none = { action: null, region: null, instance: null };
+  if (root === "sweep" && region === undefined) return { ...none, action: "sweep" };
+  if (root === "session") {
+    if (c.req.method === "POST" && region === undefined) return { ...none, action: "sign_in" };
+    if (region === "delete" || c.req.method === "DELETE") return { ...none, action: "sign_out" };
+  }
+  if (root !== "instance" || rest.length > 0) return none;
+  const knownRegion = region !== undefined && isRegionName(region) ? region : null;
+  const knownInstance = instance !== undefined && isInstanceId(instance) ? instance : null;
+  let knownAction: string | null = null;
+  if (action !== undefined) knownAction = isAction(action) ? action : null;
+  else if (instance !== undefined) knownAction = "read";
+  else if (region !== undefined) knownAction = "list";
+  return { action: knownAction, region: knownRegion, instance: knownInstance };
+}

@@ -1,0 +1,468 @@
+/**
+ * The OpenAPI 3.1 description of every route (`GET /openapi.json`; rendered
+ * for people at `/docs` by `docs_page.ts`). Public: it describes the API and
+ * reveals no instance and no key.
+ *
+ * @module
+ */
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
+import { INSTANCE_STATES } from "../aws/ec2_types.ts";
+import { MAX_WAIT_POLLS } from "../domain/wait.ts";
+import { SERVICE_VERSION } from "./version.ts";
+
+/** Where the document is served. */
+export const OPENAPI_PATH = "/openapi.json";
+/** Where its HTML rendering is served. */
+export const DOCS_PATH = "/docs";
+/** Where load balancers and orchestrators ask whether the process serves. */
+export const HEALTH_PATH = "/healthz";
+
+type Json = Record<string, unknown>;
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const KEYED = [
+  { apiKeyHeader: [] },
+  { apiKeyDashHeader: [] },
+  { xApiKeyHeader: [] },
+  { bearer: [] },
+  { apiKeyCookie: [] },
+];
+
+function error(description: string): Json {
+  return { description, content: { "application/json": { schema: ref("Error") } } };
+}
+
+const AUTH_ERRORS = {
+  "401": error("Wrong key (`api_key`, `Invalid api key`)"),
+  "403": error(
+    "The key's scope does not allow this (`scope`), or a change authenticated by the `api_key` cookie that a browser says another site sent (`origin`)",
+  ),
+  "429": error(
+    "Too many wrong keys from this address (`api_key`); `Retry-After` says when to try again",
+  ),
+  "422": error(
+    "No key, a malformed key field, a malformed or unknown parameter, or a JSON body that does not parse or is not an object (`body`); `id` names the field (`api_key`, `region`, `instance_id`, `action`, `state`, `wait`, `body`, …)",
+  ),
+};
+const BODY_ERRORS = {
+  "415": error("A non-empty body that is not JSON (`body`): send JSON or no body"),
+};
+const EC2_ERRORS = {
+  "404": error("EC2 does not know the instance (`instance_id`, `instance_id not found`)"),
+  "409": error(
+    "EC2 refused in this state (`IncorrectInstanceState`, `UnsupportedOperation`, `UnsupportedHibernationConfiguration`; id `instance_id`), or the state moved the wrong way during `wait` (id `wait`)",
+  ),
+  "413": error("Request body over 16 KB (`request`)"),
+  "502": error(
+    "The change happened but `start_time` was not written (`start_time`), or EC2 rejected this service's credentials or was unreachable (`aws`)",
+  ),
+  "503": error("EC2 unavailable or throttling, or no AWS credentials configured (`aws`)"),
+  "504": error("EC2 did not answer within `EC2_TIMEOUT_MS` (`aws`)"),
+};
+
+function pathParam(name: string, description: string, schema: Json): Json {
+  return { name, in: "path", required: true, description, schema };
+}
+function queryParam(name: string, description: string, schema: Json): Json {
+  return { name, in: "query", required: false, description, schema };
+}
+
+const REGION = pathParam("region", "AWS region, e.g. `us-west-2`", {
+  type: "string",
+  pattern: "^[a-z]{2,4}(?:-[a-z]+)+-\\d+$",
+});
+const INSTANCE_ID = pathParam("instance_id", "EC2 instance id", {
+  type: "string",
+  pattern: "^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$",
+});
+const BOOLEAN = { type: "boolean", default: false };
+const DRY_RUN = queryParam(
+  "dry_run",
+  "Ask EC2 with `DryRun` whether this would succeed; change nothing. Also a JSON body field.",
+  BOOLEAN,
+);
+
+const CHANGE_OPERATION: Json = {
+  summary: "Start, stop or reboot an instance",
+  description:
+    'Changes the state, then writes the `start_time` tag (now for start and reboot, `""` for stop). Options come from the query string or the JSON body (the query wins). The key may also travel as the JSON body field `api_key`.',
+  parameters: [
+    REGION,
+    INSTANCE_ID,
+    pathParam("action", "What to do", { type: "string", enum: ["start", "stop", "reboot"] }),
+    queryParam(
+      "wait",
+      `start and stop: answer once the instance is running or stopped (at most ${MAX_WAIT_POLLS} polls)`,
+      BOOLEAN,
+    ),
+    queryParam("wait_seconds", "How long `wait` waits before answering 202", {
+      type: "integer",
+      minimum: 1,
+      maximum: MAX_WAIT_SECONDS,
+      default: DEFAULT_WAIT_SECONDS,
+    }),
+    queryParam("hibernate", "stop only: hibernate (EC2 `Hibernate`)", BOOLEAN),
+    queryParam("force", "stop only: skip the clean OS shutdown (EC2 `Force`)", BOOLEAN),
+    DRY_RUN,
+  ],
+  requestBody: {
+    required: false,
+    content: { "application/json": { schema: ref("ChangeBody") } },
+  },
+  responses: {
+    "200": {
+      description:
+        "With `wait`: the instance reached the state. With `dry_run`: EC2 says it would succeed.",
+      content: {
+        "application/json": { schema: { oneOf: [ref("Instance"), ref("DryRunAnswer")] } },
+      },
+    },
+    "202": {
+      description: "With `wait`: the deadline passed first; the instance as it is now",
+      content: { "application/json": { schema: ref("Instance") } },
+    },
+    "204": { description: "EC2 accepted the change" },
+    ...AUTH_ERRORS,
+    ...EC2_ERRORS,
+    ...BODY_ERRORS,
+  },
+};
+
+const SIGN_OUT: Json = {
+  summary: "Sign out: clear the session cookie",
+  description: "`POST /session/delete` is the same for the dashboard's form (303 to `/`).",
+  security: [],
+  responses: {
+    "204": { description: "Signed out" },
+    "303": { description: "Signed out (the form): to `/`" },
+    "403": error("Sent from another site (`origin`)"),
+  },
+};
+
+/** The OpenAPI 3.1 document of this service. */
+export const OPENAPI_DOCUMENT: Json = {
+  openapi: "3.1.0",
+  info: {
+    title: "workwork",
+    version: SERVICE_VERSION,
+    description:
+      'Start, stop, reboot and inspect EC2 instances with an API key. Every error is `{"errors":[{"id","title"}]}`. The key travels, first present wins: JSON body field `api_key` (POST/PUT with a JSON content type), header `api_key`, `Api-Key` or `X-Api-Key`, `Authorization: Bearer`, cookie `api_key`. Never the query string.',
+  },
+  security: KEYED,
+  paths: {
+    "/instance/{region}": {
+      get: {
+        summary: "List a region's instances",
+        description:
+          "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values).",
+        parameters: [
+          REGION,
+          queryParam("state", "Comma-separated states", {
+            type: "string",
+            examples: ["running", "running,stopped"],
+          }),
+          {
+            name: "tag:KEY",
+            in: "query",
+            required: false,
+            description: "Only instances whose tag KEY has this value, e.g. `tag:Name=dev-box`",
+            schema: { type: "string" },
+          },
+        ],
+        responses: {
+          "200": {
+            description: "The instances",
+            content: { "application/json": { schema: ref("InstanceList") } },
+          },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+        },
+      },
+    },
+    "/instance/{region}/{instance_id}": {
+      get: {
+        summary: "Read an instance",
+        parameters: [REGION, INSTANCE_ID],
+        responses: {
+          "200": {
+            description: "The instance",
+            content: { "application/json": { schema: ref("Instance") } },
+          },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+        },
+      },
+    },
+    "/instance/{region}/{instance_id}/{action}": {
+      post: CHANGE_OPERATION,
+      put: CHANGE_OPERATION,
+    },
+    "/sweep": {
+      post: {
+        summary: "Run the auto-stop sweep now",
+        description:
+          "Sweeps the regions of `SWEEP_REGIONS` (those the key's scope allows, and only instances it allows). Needs `sweep` in the key's scope.",
+        parameters: [DRY_RUN],
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: { api_key: { type: "string" }, dry_run: { type: "boolean" } },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "What the sweep did, or with `dry_run` would do",
+            content: { "application/json": { schema: ref("SweepReport") } },
+          },
+          ...AUTH_ERRORS,
+          ...BODY_ERRORS,
+          "503": EC2_ERRORS["503"],
+        },
+      },
+    },
+    [HEALTH_PATH]: {
+      get: {
+        summary: "Health check for load balancers",
+        description:
+          "Answers as soon as the process serves, with no key and no call to AWS: a failing EC2 or a missing credential does not make it fail. 500 `config` when the settings cannot be read.",
+        security: [],
+        responses: {
+          "200": {
+            description: "The process serves",
+            content: { "application/json": { schema: ref("Health") } },
+          },
+          "500": error("The settings cannot be read (`config`)"),
+        },
+      },
+    },
+    "/": {
+      get: {
+        summary: "The dashboard",
+        description:
+          "With a valid session cookie (`__Host-workwork_session`, or the old `api_key` cookie, swapped for a session): the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
+        security: [],
+        responses: { "200": { description: "HTML", content: { "text/html": {} } } },
+      },
+    },
+    "/session": {
+      get: {
+        summary: "What the signed-in key may do",
+        security: KEYED,
+        responses: {
+          "200": {
+            description: "The key's name (never the key), actions and regions",
+            content: { "application/json": { schema: ref("Session") } },
+          },
+          ...AUTH_ERRORS,
+        },
+      },
+      post: {
+        summary: "Sign in: set the session cookie (a signed 12-hour token, not the key)",
+        description:
+          "The key from the form field `api_key` (the dashboard's form: answers HTML, 303 to `/` on success) or from any key source (answers JSON). Sets `api_key` as `HttpOnly; Secure; SameSite=Strict` (not `Secure` over plain HTTP on localhost). Refused with 403 `origin` when sent from another site; failed keys count against the address as on every route.",
+        security: [],
+        requestBody: {
+          required: false,
+          content: {
+            "application/x-www-form-urlencoded": {
+              schema: { type: "object", properties: { api_key: { type: "string" } } },
+            },
+          },
+        },
+        responses: {
+          "200": {
+            description: "Signed in (JSON clients)",
+            content: { "application/json": { schema: ref("Session") } },
+          },
+          "303": { description: "Signed in (the form): to `/`" },
+          "401": AUTH_ERRORS["401"],
+          "403": error("Sent from another site (`origin`)"),
+          "422": AUTH_ERRORS["422"],
+          "429": AUTH_ERRORS["429"],
+        },
+      },
+      delete: SIGN_OUT,
+    },
+    "/session/delete": { post: SIGN_OUT },
+    "/manifest.webmanifest": {
+      get: {
+        summary: "The dashboard's web app manifest, to add it to a home screen",
+        security: [],
+        responses: { "200": { description: "JSON", content: { "application/manifest+json": {} } } },
+      },
+    },
+    "/icon.svg": {
+      get: {
+        summary: "The dashboard's icon",
+        security: [],
+        responses: { "200": { description: "SVG", content: { "image/svg+xml": {} } } },
+      },
+    },
+    ...Object.fromEntries([192, 512].map((size) => [`/icon-${size}.png`, {
+      get: {
+        summary: `The dashboard's icon, ${size} px`,
+        security: [],
+        responses: { "200": { description: "PNG", content: { "image/png": {} } } },
+      },
+    }])),
+    [OPENAPI_PATH]: {
+      get: {
+        summary: "This document",
+        security: [],
+        responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": {} } } },
+      },
+    },
+    [DOCS_PATH]: {
+      get: {
+        summary: "This document as a readable page",
+        security: [],
+        responses: { "200": { description: "HTML", content: { "text/html": {} } } },
+      },
+    },
+  },
+  components: {
+    securitySchemes: {
+      apiKeyHeader: { type: "apiKey", in: "header", name: "api_key" },
+      apiKeyDashHeader: { type: "apiKey", in: "header", name: "Api-Key" },
+      xApiKeyHeader: { type: "apiKey", in: "header", name: "X-Api-Key" },
+      bearer: { type: "http", scheme: "bearer" },
+      apiKeyCookie: { type: "apiKey", in: "cookie", name: "api_key" },
+    },
+    schemas: {
+      Error: {
+        type: "object",
+        required: ["errors"],
+        properties: {
+          errors: {
+            type: "array",
+            items: {
+              type: "object",
+              required: ["id", "title"],
+              properties: { id: { type: "string" }, title: { type: "string" } },
+            },
+          },
+        },
+      },
+      Instance: {
+        type: "object",
+        properties: {
+          public_dns_name: { type: ["string", "null"] },
+          public_ip_address: { type: ["string", "null"] },
+          state: { type: "string", examples: [...INSTANCE_STATES] },
+          tags: { type: "object", additionalProperties: { type: "string" } },
+          type: { type: "string" },
+          id: { type: "string" },
+          name: { type: ["string", "null"], description: "The Name tag" },
+          launch_time: { type: ["string", "null"], format: "date-time" },
+          uptime_seconds: {
+            type: ["integer", "null"],
+            description: "Since `start_time` while running; null otherwise or when unknown",
+          },
+        },
+      },
+      Session: {
+        type: "object",
+        properties: {
+          name: { type: "string", description: "The key's name, never the key" },
+          actions: { type: "array", items: { enum: ["read", "start", "stop", "reboot"] } },
+          regions: { type: "array", items: { type: "string" } },
+        },
+      },
+      Health: {
+        type: "object",
+        required: ["status", "version"],
+        properties: {
+          status: { const: "ok" },
+          version: { type: "string", description: "The service's version, as `info.version`" },
+        },
+      },
+      InstanceList: {
+        type: "object",
+        properties: { instances: { type: "array", items: ref("Instance") } },
+      },
+      ChangeBody: {
+        type: "object",
+        properties: {
+          api_key: { type: "string" },
+          wait: { type: "boolean" },
+          wait_seconds: { type: "integer", minimum: 1, maximum: MAX_WAIT_SECONDS },
+          hibernate: { type: "boolean" },
+          force: { type: "boolean" },
+          dry_run: { type: "boolean" },
+        },
+      },
+      DryRunAnswer: {
+        type: "object",
+        properties: {
+          dry_run: { const: true },
+          would_succeed: { const: true },
+          action: { type: "string" },
+          instance_id: { type: "string" },
+        },
+      },
+      SweepReport: {
+        type: "object",
+        properties: {
+          dry_run: { type: "boolean" },
+          at: { type: "string", format: "date-time" },
+          regions: { type: "array", items: { type: "string" } },
+          actions: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description: "null (with `name`) when the key may not read the instance",
+                },
+                name: { type: ["string", "null"] },
+                action: { enum: ["start", "stop"] },
+                reason: { type: "string" },
+                outcome: { enum: ["done", "would", "failed", "deferred"] },
+                error: { type: "string" },
+              },
+            },
+          },
+          healed: {
+            type: "array",
+            description:
+              'start_time tags found disagreeing with the state (a time on a stopped instance, "" on a running one) and the value written',
+            items: {
+              type: "object",
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description:
+                    "null (and only region and outcome given) when the key may not read the instance",
+                },
+                state: { type: "string" },
+                found: { type: "string" },
+                start_time: { type: "string" },
+                outcome: { enum: ["done", "would", "failed", "deferred"] },
+                error: { type: "string" },
+              },
+            },
+          },
+          problems: {
+            type: "array",
+            items: {
+              type: "object",
+              properties: {
+                region: { type: "string" },
+                instance_id: { type: "string" },
+                title: { type: "string" },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};

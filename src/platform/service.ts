@@ -1,0 +1,123 @@
+/**
+ * Composition: settings in, a ready app out, with the EC2 client pointed at
+ * AWS or, in demo mode, at the built-in simulator.
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { createApp } from "../http/app.ts";
+import { keyEntries } from "../config/api_keys.ts";
+import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "../config/settings.ts";
+import { Ec2Client, type Fetch } from "../aws/ec2.ts";
+import { createNotifier } from "../domain/notify.ts";
+import { runSweep, type SweepReport } from "../domain/sweep.ts";
+import { InstanceChangeQueue } from "../domain/change_queue.ts";
+import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "../simulator/ec2.ts";
+
+/** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
+const DEMO_CREDENTIALS = {
+  accessKeyId: "AKIDWORKWORKDEMO",
+  secretAccessKey: "workwork-demo-not-a-secret",
+};
+
+/** Options of {@linkcode createService}. */
+export interface ServiceOptions extends LoadConfigOptions {
+  /** Outbound fetch for EC2. Default: the global `fetch`. */
+  fetch?: Fetch;
+  /** Where the one line per request goes. */
+  log?: (line: string) => void;
+  /** Where the audit lines go (one JSON object per line). */
+  audit?: (line: string) => void;
+  /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
+  notifyFetch?: (request: Request) => Promise<Response>;
+}
+
+/** A configured service. */
+export interface Service {
+  // deno-lint-ignore no-explicit-any
+  app: Hono<any>;
+  /** The simulator in demo mode, null when the service talks to AWS. */
+  simulator: Ec2Simulator | null;
+  /** The instances the demo started with; empty when the service talks to AWS. */
+  demoInstances: readonly SimulatedInstanceSeed[];
+  /** The key made up for a demo started without `API_KEY`; null otherwise. */
+  generatedApiKey: string | null;
+  /**
+   * Runs the auto-stop sweep over `SWEEP_REGIONS` and waits for its
+   * notifications; null when there is nothing to sweep (no regions, no EC2).
+   */
+  sweep(by: string): Promise<SweepReport | null>;
+}
+
+/**
+ * Builds the service from `env`.
+ *
+ * @throws {ConfigError} when a setting is missing or malformed
+ */
+export async function createService(
+  env: Env,
+  options: ServiceOptions = {},
+): Promise<Service> {
+  const config = loadConfig(env, options);
+  const seeds = config.demo ? demoInstances() : [];
+  const simulator = config.demo ? new Ec2Simulator({ instances: seeds }) : null;
+  const credentials = simulator ? DEMO_CREDENTIALS : config.aws;
+  const ec2 = credentials &&
+    new Ec2Client({
+      credentials,
+      fetch: simulator?.fetch ?? options.fetch,
+      endpoint: simulator ? undefined : config.endpoint,
+      timeoutMs: config.timeoutMs,
+    });
+  const generatedApiKey = config.apiKey || config.apiKeys.length ? null : randomKey();
+  let keys;
+  try {
+    keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
+  } catch (error) {
+    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+  }
+  const notifier = createNotifier({
+    url: config.notifyWebhookUrl,
+    fetch: options.notifyFetch,
+    log: options.log,
+  });
+  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const audit = options.audit;
+  // One queue for the app and the cron's sweep: their changes to one instance never overlap.
+  const changes = new InstanceChangeQueue();
+  // The dashboard lists the demo's own regions unless REGIONS says otherwise.
+  const regions = config.regions ??
+    (seeds.length ? [...new Set(seeds.map((s) => s.region))] : null);
+  const app = createApp({
+    config: { ...config, regions },
+    keys,
+    ec2,
+    log: options.log,
+    audit,
+    notifier,
+    sweep: sweepSettings,
+    changes,
+  });
+  async function sweep(by: string): Promise<SweepReport | null> {
+    if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const report = await runSweep(ec2, sweepSettings, {
+      now: new Date(),
+      timeoutMs: config.timeoutMs,
+      by,
+      audit: audit && ((entry) => audit(JSON.stringify(entry))),
+      notifier,
+      changes,
+      clock: () => new Date(),
+    });
+    await notifier.settled();
+    return report;
+  }
+  return { app, simulator, demoInstances: seeds, generatedApiKey, sweep };
+}
+
+/** 32 random bytes, base64url: a key nobody can guess. */
+function randomKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
