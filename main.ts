@@ -11,6 +11,7 @@
  * @module
  */
 import type { ExecutionContext } from "hono";
+import { denoCredentialHost } from "./src/platform/deno_credentials.ts";
 import { CONFIG_VARIABLES, ConfigError, type Env } from "./src/config/settings.ts";
 import { ApiError } from "./src/http/errors.ts";
 import { createService, type Service } from "./src/platform/service.ts";
@@ -58,10 +59,12 @@ function denoEnv(): Env {
 /** On Deno, the one service of this process; on Workers, one per `env` object. */
 function serviceFor(bindings: unknown): Promise<Service> {
   if (onDeno) {
-    return denoService ??= createService(denoEnv(), {
+    const env = denoEnv();
+    return denoService ??= createService(env, {
       log,
       audit: log,
       demoWithoutCredentials: !onDenoDeploy,
+      credentialHost: denoCredentialHost(env),
     });
   }
   const env = typeof bindings === "object" && bindings !== null ? bindings : {};
@@ -133,20 +136,25 @@ async function sweep(bindings: unknown, by: string): Promise<void> {
 /** How often the sweep runs: every 5 minutes, as `wrangler.toml`'s cron. */
 const SWEEP_CRON = "*/5 * * * *";
 
-// Deno.cron exists only with --unstable-cron (`deno task start` passes it) and
-// on Deno Deploy, which wants it registered when the module loads.
-if (onDeno && typeof Deno.cron === "function" && Deno.env.get("SWEEP_REGIONS")) {
-  // A registered cron keeps the process alive after `deno serve` has shut
-  // down on SIGTERM; ending it with the server lets the process exit.
-  const cron = new AbortController();
-  if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => cron.abort());
-  Deno.cron(
-    "workwork auto-stop sweep",
-    SWEEP_CRON,
-    { signal: cron.signal },
-    () => sweep(undefined, "cron"),
-  );
-}
+/**
+ * Aborted when the process is asked to end (SIGINT, which is how Deno Deploy
+ * stops an instance and what Ctrl-C sends, or SIGTERM): it ends the cron, and
+ * the server this module starts itself drains its requests and closes. Under
+ * `deno serve`, Deno drains and closes its own server on either signal.
+ * None on Workers, which refuses one made in the global scope.
+ */
+const shutdown = onDeno ? new AbortController() : undefined;
+
+/** `Deno.cron` where there is one (`--unstable-cron`, Deno Deploy); on Workers and elsewhere, nothing. */
+const cron: typeof Deno.cron = (onDeno && Deno.cron) || (() => Promise.resolve());
+
+// At the top level and unconditionally, as Deno Deploy wants it: a Deno.cron
+// inside an `if` is not picked up there. Without SWEEP_REGIONS the sweep does
+// nothing (the service answers null, and nothing is logged).
+cron("workwork auto-stop sweep", SWEEP_CRON, { signal: shutdown?.signal }, () => {
+  if (!Deno.env.get("SWEEP_REGIONS")) return;
+  return sweep(undefined, "cron");
+});
 
 function announceGeneratedKey(service: Service): void {
   if (service.generatedApiKey) {
@@ -167,8 +175,13 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
   }
   const host = address.hostname === "0.0.0.0" ? "localhost" : address.hostname;
   const base = `http://${host}:${address.port}`;
+  const { source, looked } = service.credentials;
   if (!service.simulator) {
-    log(`workwork is serving on ${base}, talking to AWS EC2`);
+    log(
+      `workwork is serving on ${base}, talking to AWS EC2 with credentials from ${
+        source ?? "nowhere"
+      }`,
+    );
     return;
   }
   const key = service.generatedApiKey ?? "$API_KEY";
@@ -177,8 +190,10 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
   log(
     [
       "",
-      "workwork DEMO: no AWS credentials are set, so this serves the built-in EC2",
-      "simulator. Nothing here touches AWS; state lives in this process only.",
+      looked.length
+        ? `workwork DEMO: no AWS credentials found (looked in: ${looked.join("; ")}),`
+        : "workwork DEMO: DEMO=true,",
+      "so this serves the built-in EC2 simulator. Nothing here touches AWS; state lives in this process only.",
       service.generatedApiKey
         ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
         : "API key: the one you set in API_KEY or API_KEYS",
@@ -192,20 +207,38 @@ async function announce(address: { hostname: string; port: number }): Promise<vo
   );
 }
 
-if (onDeno && import.meta.main && !onDenoDeploy) {
-  // `deno serve` takes its port from a flag, not from PORT; it does read
-  // DENO_SERVE_ADDRESS when it starts listening, after this module has run.
-  const port = Deno.env.get("PORT");
-  if (port && !Deno.env.get("DENO_SERVE_ADDRESS")) {
-    Deno.env.set("DENO_SERVE_ADDRESS", `tcp:0.0.0.0:${port}`);
+/**
+ * Whether this module serves itself: on Deno Deploy, which starts the entry
+ * point as `deno run` would and does not serve a default export
+ * (https://docs.deno.com/deploy/getting_started/#dynamic-entrypoint;
+ * DENO_DEPLOY is set only there), and in the executable `deno task compile`
+ * builds. `deno serve` (the start task) serves the default export itself.
+ */
+const servesItself = onDeno && import.meta.main &&
+  (Boolean(Deno.env.get("DENO_DEPLOY")) || Deno.build.standalone);
+
+if (onDeno && import.meta.main) {
+  if (Deno.build.os !== "windows") {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      Deno.addSignalListener(signal, () => shutdown?.abort());
+    }
+  }
+  if (!onDenoDeploy) {
+    // `deno serve` takes its port from a flag, not from PORT; it does read
+    // DENO_SERVE_ADDRESS when it starts listening, after this module has run,
+    // and so does Deno.serve below.
+    const port = Deno.env.get("PORT");
+    if (port && !Deno.env.get("DENO_SERVE_ADDRESS")) {
+      Deno.env.set("DENO_SERVE_ADDRESS", `tcp:0.0.0.0:${port}`);
+    }
   }
 }
 
-if (onDeno && import.meta.main && Deno.env.get("DENO_DEPLOY")) {
-  // Deno Deploy starts the entry point as `deno run` would, and `deno run` does
-  // not serve a default export, so listen here. DENO_DEPLOY is set only there.
-  // https://docs.deno.com/deploy/getting_started/#dynamic-entrypoint
-  Deno.serve({ onListen: announce }, (request) => handle(request));
+if (servesItself) {
+  const server = Deno.serve({ onListen: announce }, (request, info) => handle(request, info));
+  // shutdown() lets the requests in flight finish, then closes (Deno.serve's
+  // own `signal` option would cut them off).
+  shutdown?.signal.addEventListener("abort", () => server.shutdown(), { once: true });
 }
 
 export default {

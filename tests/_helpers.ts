@@ -3,7 +3,7 @@
  * pinned clock and a captured log.
  */
 import { createApp } from "../src/http/app.ts";
-import { keyDigest } from "../src/http/middleware/auth.ts";
+import { keyDigest } from "../src/domain/keys.ts";
 import { Ec2Client } from "../src/aws/ec2.ts";
 import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/simulator/ec2.ts";
 import { FULL_ACCESS, type KeyScope } from "../src/domain/scopes.ts";

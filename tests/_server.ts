@@ -10,7 +10,8 @@ export interface RunningServer {
   base: string;
   banner: string;
   lines: string[];
-  stop(): Promise<void>;
+  /** Sends `signal` (default SIGTERM) and waits for the process to end; answers its status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 /** Whether this test run may spawn the server and talk to it. */
@@ -37,8 +38,10 @@ export async function startServer(
       .map((name) => [name, Deno.env.get(name)])
       .filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
+  // deno task's shell expands $HOME in the flags (--allow-read=$HOME/.aws); do the same.
+  const home = env.HOME ?? inherited.HOME ?? "";
   const child = new Deno.Command(command, {
-    args,
+    args: args.map((arg) => arg.replaceAll("$HOME", home)),
     clearEnv: true,
     env: { ...inherited, DENO_SERVE_ADDRESS: "tcp:127.0.0.1:0", ...env },
     stdout: "piped",
@@ -70,11 +73,12 @@ export async function startServer(
     }
   })();
   const stderr = new Response(child.stderr).text();
-  async function stop() {
-    child.kill("SIGTERM");
-    await child.status;
+  async function stop(signal: Deno.Signal = "SIGTERM") {
+    child.kill(signal);
+    const status = await child.status;
     await drained;
     await stderr;
+    return status;
   }
   return { base, banner: buffered, lines, stop };
 }

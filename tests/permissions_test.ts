@@ -17,6 +17,20 @@ Deno.test("deno task start may read exactly the variables main.ts and the servic
   assertEquals(allowedEnv(denoConfig.tasks.start.command), READ);
 });
 
+function permissionFlags(command: string): string[] {
+  return command.split(" ").filter((word) => word.startsWith("--allow")).sort();
+}
+
+Deno.test("deno task compile bakes in the start task's permissions, no more", () => {
+  const command = denoConfig.tasks.compile.command;
+  assertEquals(allowedEnv(command), READ);
+  assertEquals(permissionFlags(command), permissionFlags(denoConfig.tasks.start.command));
+});
+
+Deno.test("deno.json's deploy key starts main.ts on Deno Deploy", () => {
+  assertEquals(denoConfig.deploy.runtime, { mode: "dynamic", entrypoint: "main.ts" });
+});
+
 Deno.test({
   name: "the README's least-privilege Deno Deploy command grants the same variables",
   ignore: (await Deno.permissions.query({ name: "read", path: "README.md" })).state !== "granted",

@@ -8,7 +8,7 @@
 import { ec2Endpoint } from "./endpoints.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
-import { Ec2Signer } from "./signer.ts";
+import { amzDate, Ec2Signer } from "./signer.ts";
 import type { InstancePage } from "./ec2_types.ts";
 import {
   readDescribeInstances,
@@ -28,7 +28,6 @@ export const MAX_ATTEMPTS = 3;
 const BASE_DELAY_MS = 100;
 const MAX_DELAY_MS = 2_000;
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
-const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
 /**
  * Codes that mean the service turned the request away before acting on it
@@ -75,7 +74,12 @@ export interface AwsCredentials {
 
 /** Options of {@linkcode Ec2Client}. */
 export interface Ec2ClientOptions {
-  credentials: AwsCredentials;
+  /**
+   * Fixed keys, or a provider asked before each attempt (cached by its
+   * owner, e.g. the credential chain); the signer is re-derived when the
+   * credentials it gives change.
+   */
+  credentials: AwsCredentials | (() => Promise<AwsCredentials>);
   /** Where requests go; the global `fetch` when absent. */
   fetch?: Fetch;
   /** An endpoint for every region (`AWS_ENDPOINT_URL_EC2`); the partition's otherwise. */
@@ -146,7 +150,8 @@ interface SendOptions {
 
 /** A signed, retrying client for the EC2 Query API. */
 export class Ec2Client {
-  #signer: Ec2Signer;
+  /** Shared with observed copies, so the signing keys and body hashes it keeps are reused. */
+  #signing: { credentials: AwsCredentials | null; signer: Ec2Signer | null };
   #observer: CallObserver | undefined;
   readonly #options: Ec2ClientOptions;
   readonly #fetch: Fetch;
@@ -157,15 +162,11 @@ export class Ec2Client {
 
   constructor(options: Ec2ClientOptions) {
     this.#options = options;
-    const { accessKeyId, secretAccessKey, sessionToken } = options.credentials;
-    if (!accessKeyId || !secretAccessKey) {
-      throw new TypeError("Cannot create EC2 client: credentials are incomplete");
+    this.#signing = { credentials: null, signer: null };
+    if (typeof options.credentials !== "function") {
+      this.#signing.credentials = options.credentials;
+      this.#signing.signer = signerFor(options.credentials);
     }
-    this.#signer = new Ec2Signer({
-      accessKeyId,
-      secretAccessKey,
-      sessionToken: sessionToken || undefined,
-    });
     this.#fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.#endpoint = options.endpoint;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -179,8 +180,7 @@ export class Ec2Client {
    */
   observed(observer: CallObserver): Ec2Client {
     const copy = new Ec2Client(this.#options);
-    // Shared, so the signing keys and body hashes it keeps are reused.
-    copy.#signer = this.#signer;
+    copy.#signing = this.#signing;
     copy.#observer = observer;
     return copy;
   }
@@ -361,8 +361,8 @@ export class Ec2Client {
     signal: AbortSignal,
     text: (response: Response) => Promise<string>,
   ): Promise<string | Ec2Error | Ec2TransportError> {
-    const datetime = this.#now?.().toISOString().replace(DATETIME_NOISE, "");
-    const headers = await this.#signer.sign({
+    const datetime = this.#now && amzDate(this.#now());
+    const headers = await (await this.#signer()).sign({
       url,
       region,
       headers: { "content-type": FORM_CONTENT_TYPE },
@@ -385,6 +385,23 @@ export class Ec2Client {
     }
   }
 
+  /** The signer for the current credentials, made anew when the provider's change. */
+  async #signer(): Promise<Ec2Signer> {
+    const provide = this.#options.credentials;
+    if (typeof provide !== "function") return this.#signing.signer!;
+    const credentials = await provide();
+    const known = this.#signing.credentials;
+    if (
+      !this.#signing.signer || !known || known.accessKeyId !== credentials.accessKeyId ||
+      known.secretAccessKey !== credentials.secretAccessKey ||
+      known.sessionToken !== credentials.sessionToken
+    ) {
+      this.#signing.signer = signerFor(credentials);
+      this.#signing.credentials = credentials;
+    }
+    return this.#signing.signer;
+  }
+
   /** Exponential backoff with full jitter, cut short by the deadline. */
   #backoff(attempt: number, signal: AbortSignal): Promise<void> {
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
@@ -402,6 +419,13 @@ export class Ec2Client {
       else signal.addEventListener("abort", onAbort, { once: true });
     });
   }
+}
+
+function signerFor({ accessKeyId, secretAccessKey, sessionToken }: AwsCredentials): Ec2Signer {
+  if (!accessKeyId || !secretAccessKey) {
+    throw new TypeError("Cannot create EC2 client: credentials are incomplete");
+  }
+  return new Ec2Signer({ accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined });
 }
 
 /**

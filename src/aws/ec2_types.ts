@@ -15,6 +15,13 @@ export const INSTANCE_STATES = [
   "stopped",
 ] as const;
 
+/**
+ * The shape of an EC2 instance id: `i-` and 8 (older) or 17 lowercase hex
+ * digits. The routes check ids with it and the OpenAPI document publishes its
+ * `source` as the `instance_id` pattern: one definition for both.
+ */
+export const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
 /** One of EC2's instance state names. */
 export type InstanceStateName = typeof INSTANCE_STATES[number];
 

@@ -8,8 +8,9 @@
  * The shape of every AWS region name: a partition-area prefix, an optional
  * qualifier (`gov`, `iso`, `isob`, `de`…), a direction or place, a number.
  * `us-west-2`, `ap-southeast-5`, `us-gov-west-1`, `cn-north-1`, `eusc-de-east-1`.
+ * The OpenAPI document publishes its `source` as the `region` pattern.
  */
-const REGION_PATTERN = /^[a-z]{2,4}(?:-[a-z]{2,5})?-[a-z]{4,12}-\d{1,2}$/;
+export const REGION_PATTERN = /^[a-z]{2,4}(?:-[a-z]{2,5})?-[a-z]{4,12}-\d{1,2}$/;
 
 /**
  * DNS suffix per partition, matched on the region's prefix; the first match wins.

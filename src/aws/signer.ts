@@ -27,6 +27,11 @@ const MAX_SIGNING_KEYS = 64;
 const MAX_BODY_HASHES = 256;
 const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
+/** `date` as SigV4 writes it, `YYYYMMDDTHHMMSSZ`. */
+export function amzDate(date: Date): string {
+  return date.toISOString().replace(DATETIME_NOISE, "");
+}
+
 /** What one signature needs besides the credentials. */
 export interface SignRequest {
   url: string;
@@ -63,8 +68,7 @@ export class Ec2Signer {
    * stream to read back).
    */
   async sign(request: SignRequest): Promise<Headers> {
-    const datetime = request.datetime ??
-      new Date().toISOString().replace(DATETIME_NOISE, "");
+    const datetime = request.datetime ?? amzDate(new Date());
     const signer = new KeptStateSigner(
       this.#bodyHashes,
       this.#signingKey(datetime.slice(0, 8), request.region),

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { type ApiKeyEntry, keyDigest } from "../http/middleware/auth.ts";
+import { type ApiKeyEntry, keyDigest } from "../domain/keys.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { isInstanceId } from "../domain/instances.ts";
 import { FULL_ACCESS, type KeyScope, SCOPE_ACTIONS, type ScopeAction } from "../domain/scopes.ts";

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ApiKeySpec, parseApiKeys } from "./api_keys.ts";
+import { CREDENTIAL_VARIABLES } from "../aws/credentials.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
@@ -15,14 +16,14 @@ import { parseDuration } from "../domain/schedule.ts";
  * deadline would then fire at once).
  */
 export const MAX_TIMEOUT_MS = 300_000;
+/** Hosts a plain-http webhook may name: this machine. */
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Every variable the service reads. */
 export const CONFIG_VARIABLES = [
   "API_KEY",
   "API_KEYS",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
+  ...CREDENTIAL_VARIABLES,
   "AWS_ENDPOINT_URL_EC2",
   "AWS_ENDPOINT_URL",
   "EC2_TIMEOUT_MS",
@@ -81,12 +82,15 @@ export interface LoadConfigOptions {
    * Otherwise only `DEMO=true` turns the demo on.
    */
   demoWithoutCredentials?: boolean;
+  /** Whether the credential chain found a source; only the environment's keys count when absent. */
+  credentialsFound?: boolean;
 }
 
 /** Reads the settings from `env`. */
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
   const aws = awsCredentials(env);
-  const demo = flag(env, "DEMO") || (!aws && (options.demoWithoutCredentials ?? false));
+  const found = Boolean(aws) || (options.credentialsFound ?? false);
+  const demo = flag(env, "DEMO") || (!found && (options.demoWithoutCredentials ?? false));
   const apiKey = env.API_KEY || null;
   const apiKeys = apiKeyList(env);
   if (!apiKey && apiKeys.length === 0 && !demo) {
@@ -115,8 +119,16 @@ function apiKeyList(env: Env): ApiKeySpec[] {
   try {
     return parseApiKeys(env.API_KEYS);
   } catch (error) {
-    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+    throw apiKeysError(error);
   }
+}
+
+/**
+ * The start-up error for an `API_KEYS` that `parseApiKeys` or `keyEntries`
+ * refused; their messages name the entry and field, never a key.
+ */
+export function apiKeysError(error: unknown): ConfigError {
+  return new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
 }
 
 /** `*`, or origins such as `https://app.example.com`, separated by commas. */
@@ -161,20 +173,11 @@ export function flag(env: Env, name: string): boolean {
   throw new ConfigError(`${name} must be "true" or "false"`);
 }
 
+/** Plain-http endpoints an emulator (LocalStack, moto) serves on: allowed, as the AWS SDKs allow them. */
 function endpointOverride(env: Env): string | undefined {
   for (const name of ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"]) {
-    const value = env[name];
-    if (!value) continue;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ConfigError(`${name} must be an http or https URL`);
-    }
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new ConfigError(`${name} must be an http or https URL`);
-    }
-    return url.href;
+    const url = urlSetting(env, name, "any");
+    if (url !== null) return url;
   }
   return undefined;
 }
@@ -187,17 +190,33 @@ function duration(env: Env, name: string): number | null {
   return ms;
 }
 
+/**
+ * A webhook's URL is a secret (Slack's and Discord's carry their token in the
+ * path): https only, or plain http to this machine (a local relay or test).
+ */
 function webhookUrl(env: Env, name: string): string | null {
+  return urlSetting(env, name, "loopback");
+}
+
+/**
+ * The URL `name` holds, or null when unset: https, or http where `http` says
+ * (`any` host, or only a `loopback` one).
+ */
+function urlSetting(env: Env, name: string, http: "any" | "loopback"): string | null {
   const value = env[name];
   if (!value) return null;
-  let url: URL;
+  let url: URL | null = null;
   try {
     url = new URL(value);
-  } catch {
-    throw new ConfigError(`${name} must be an https URL`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new ConfigError(`${name} must be an https URL`);
+  } catch { /* reported below */ }
+  const plain = url?.protocol === "http:" &&
+    (http === "any" || LOOPBACK_HOSTS.has(url.hostname));
+  if (!url || (url.protocol !== "https:" && !plain)) {
+    throw new ConfigError(
+      http === "any"
+        ? `${name} must be an http or https URL`
+        : `${name} must be an https URL (plain http only to localhost, 127.0.0.1 or [::1])`,
+    );
   }
   return url.href;
 }

@@ -6,7 +6,7 @@
  */
 import type { CallOptions, Ec2Client, InstanceFilters } from "../aws/ec2.ts";
 import { Ec2Error, Ec2TransportError } from "../aws/ec2_errors.ts";
-import type { Instance } from "../aws/ec2_types.ts";
+import { type Instance, INSTANCE_ID_PATTERN } from "../aws/ec2_types.ts";
 import { parseIsoTime } from "./times.ts";
 import type { InstanceChangeQueue } from "./change_queue.ts";
 
@@ -27,9 +27,6 @@ const STOPPED_STATES: ReadonlySet<string> = new Set(["stopping", "stopped"]);
  * number of EC2 calls.
  */
 export const MAX_CORRECTIONS = 1;
-
-/** Matches an EC2 instance id: `i-` and 8 or 17 lowercase hex digits. */
-const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** The original's naive UTC form, `2016-02-16T18:04:09.006739`, fraction optional. */
 
 /** What a client reads about one instance. The first five keys are the original's. */

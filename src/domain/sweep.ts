@@ -9,7 +9,7 @@
  */
 import type { Ec2Client } from "../aws/ec2.ts";
 import type { Instance } from "../aws/ec2_types.ts";
-import { toApiError } from "../http/errors.ts";
+import { describeFailure } from "./failures.ts";
 import {
   changeState,
   confirmStartTime,
@@ -54,6 +54,9 @@ export interface SweepSettings {
   maxRuntimeMs: number | null;
 }
 
+/** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
+export const SWEEP_OUTCOMES = ["done", "would", "failed", "deferred"] as const;
+
 /** One change the sweep made, would make, or could not make. */
 export interface SweepAction {
   region: string;
@@ -61,8 +64,8 @@ export interface SweepAction {
   name: string | null;
   action: "start" | "stop";
   reason: string;
-  /** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
-  outcome: "done" | "would" | "failed" | "deferred";
+  /** One of {@linkcode SWEEP_OUTCOMES}. */
+  outcome: typeof SWEEP_OUTCOMES[number];
   /** What went wrong, for `failed` (and `done` when the tag write failed). */
   error?: string;
 }
@@ -162,7 +165,7 @@ export async function runSweep(
         "instance-state-name": ["running", "stopped"],
       }, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      report.problems.push({ region, title: toApiError(error).title });
+      report.problems.push({ region, title: describeFailure(error).title });
       continue;
     }
     for (const instance of instances) {
@@ -214,7 +217,7 @@ async function act(ec2: Ec2Client, action: SweepAction, options: SweepOptions): 
   } catch (error) {
     changed = error instanceof StartTimeNotWrittenError;
     if (!changed) action.outcome = "failed";
-    action.error = toApiError(error).title;
+    action.error = describeFailure(error).title;
   }
   options.audit?.({ event: "sweep", at: options.now.toISOString(), by: options.by, ...action });
   if (changed) {
@@ -266,7 +269,7 @@ async function writeHeal(ec2: Ec2Client, heal: SweepHeal, options: SweepOptions)
     await (options.changes ? options.changes.run({ region, instanceId }, write, signal) : write());
   } catch (error) {
     heal.outcome = "failed";
-    heal.error = toApiError(error).title;
+    heal.error = describeFailure(error).title;
   }
   options.audit?.({ event: "sweep_heal", at: options.now.toISOString(), by: options.by, ...heal });
 }

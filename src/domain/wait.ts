@@ -7,7 +7,6 @@
  */
 import type { Ec2Client } from "../aws/ec2.ts";
 import type { Instance } from "../aws/ec2_types.ts";
-import { ApiError } from "../http/errors.ts";
 import { describeInstance } from "./instances.ts";
 
 /**
@@ -92,16 +91,4 @@ export async function waitForState(ec2: Ec2Client, options: WaitOptions): Promis
 /** A pause of `ms` on the platform's timers. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The answer to a change made with `wait=true`, from how the wait ended. */
-export function waitAnswerStatus(result: WaitResult, action: string): 200 | 202 {
-  if (result.outcome === "wrong_way") {
-    throw new ApiError(
-      409,
-      "wait",
-      `EC2 accepted "${action}", but the instance went to "${result.instance.state}" instead`,
-    );
-  }
-  return result.outcome === "reached" ? 200 : 202;
 }

@@ -47,7 +47,9 @@ function renderOperation(method: string, path: string, operation: Json): string 
   );
   const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
   return `<section><h2><span class="m">${method.toUpperCase()}</span>${escape(path)}</h2>
-<p>${escape(String(operation.summary))}${isPublic ? " — public, no key" : ""}</p>
+<p>${escape(String(operation.summary))} (<code>${escape(String(operation.operationId))}</code>)${
+    isPublic ? " — public, no key" : ""
+  }</p>
 ${operation.description ? `<p>${inline(String(operation.description))}</p>` : ""}
 ${
     rows.length

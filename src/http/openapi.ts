@@ -1,12 +1,19 @@
 /**
  * The OpenAPI 3.1 description of every route (`GET /openapi.json`; rendered
  * for people at `/docs` by `docs_page.ts`). Public: it describes the API and
- * reveals no instance and no key.
+ * reveals no instance and no key. Its patterns and enums are the constants the
+ * routes validate with (`REGION_PATTERN`, `INSTANCE_ID_PATTERN`, `ACTIONS`,
+ * `INSTANCE_STATES`, the wait limits), and every operation has an
+ * `operationId`, so client generators get typed operations (docs/api.md).
  *
  * @module
  */
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
-import { INSTANCE_STATES } from "../aws/ec2_types.ts";
+import { PAGE_ACTIONS } from "./dashboard/routes.ts";
+import { REGION_PATTERN } from "../aws/endpoints.ts";
+import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
+import { ACTIONS } from "../domain/instances.ts";
+import { SWEEP_OUTCOMES } from "../domain/sweep.ts";
 import { MAX_WAIT_POLLS } from "../domain/wait.ts";
 import { SERVICE_VERSION } from "./version.ts";
 
@@ -69,12 +76,13 @@ function queryParam(name: string, description: string, schema: Json): Json {
 
 const REGION = pathParam("region", "AWS region, e.g. `us-west-2`", {
   type: "string",
-  pattern: "^[a-z]{2,4}(?:-[a-z]+)+-\\d+$",
+  pattern: REGION_PATTERN.source,
 });
-const INSTANCE_ID = pathParam("instance_id", "EC2 instance id", {
+const INSTANCE_ID = pathParam("instance_id", "EC2 instance id, e.g. `i-0a1b2c3d4e5f60718`", {
   type: "string",
-  pattern: "^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$",
+  pattern: INSTANCE_ID_PATTERN.source,
 });
+const STATE = { type: "string", enum: [...INSTANCE_STATES] };
 const BOOLEAN = { type: "boolean", default: false };
 const DRY_RUN = queryParam(
   "dry_run",
@@ -89,7 +97,7 @@ const CHANGE_OPERATION: Json = {
   parameters: [
     REGION,
     INSTANCE_ID,
-    pathParam("action", "What to do", { type: "string", enum: ["start", "stop", "reboot"] }),
+    pathParam("action", "What to do", { type: "string", enum: [...ACTIONS] }),
     queryParam(
       "wait",
       `start and stop: answer once the instance is running or stopped (at most ${MAX_WAIT_POLLS} polls)`,
@@ -148,19 +156,26 @@ export const OPENAPI_DOCUMENT: Json = {
     description:
       'Start, stop, reboot and inspect EC2 instances with an API key. Every error is `{"errors":[{"id","title"}]}`. The key travels, first present wins: JSON body field `api_key` (POST/PUT with a JSON content type), header `api_key`, `Api-Key` or `X-Api-Key`, `Authorization: Bearer`, cookie `api_key`. Never the query string.',
   },
+  servers: [{ url: "/", description: "The service that serves this document" }],
   security: KEYED,
   paths: {
     "/instance/{region}": {
       get: {
+        operationId: "listInstances",
         summary: "List a region's instances",
         description:
           "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values).",
         parameters: [
           REGION,
-          queryParam("state", "Comma-separated states", {
-            type: "string",
-            examples: ["running", "running,stopped"],
-          }),
+          {
+            ...queryParam("state", "Only instances in these states, comma-separated", {
+              type: "array",
+              items: STATE,
+              examples: [["running"], ["running", "stopped"]],
+            }),
+            style: "form",
+            explode: false,
+          },
           {
             name: "tag:KEY",
             in: "query",
@@ -181,6 +196,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     "/instance/{region}/{instance_id}": {
       get: {
+        operationId: "readInstance",
         summary: "Read an instance",
         parameters: [REGION, INSTANCE_ID],
         responses: {
@@ -194,11 +210,12 @@ export const OPENAPI_DOCUMENT: Json = {
       },
     },
     "/instance/{region}/{instance_id}/{action}": {
-      post: CHANGE_OPERATION,
-      put: CHANGE_OPERATION,
+      post: { operationId: "changeInstance", ...CHANGE_OPERATION },
+      put: { operationId: "changeInstanceByPut", ...CHANGE_OPERATION },
     },
     "/sweep": {
       post: {
+        operationId: "runSweep",
         summary: "Run the auto-stop sweep now",
         description:
           "Sweeps the regions of `SWEEP_REGIONS` (those the key's scope allows, and only instances it allows). Needs `sweep` in the key's scope.",
@@ -227,6 +244,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     [HEALTH_PATH]: {
       get: {
+        operationId: "health",
         summary: "Health check for load balancers",
         description:
           "Answers as soon as the process serves, with no key and no call to AWS: a failing EC2 or a missing credential does not make it fail. 500 `config` when the settings cannot be read.",
@@ -242,6 +260,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     "/": {
       get: {
+        operationId: "dashboard",
         summary: "The dashboard",
         description:
           "With a valid session cookie (`__Host-workwork_session`, or the old `api_key` cookie, swapped for a session): the instances the key may see, with buttons for what it may do. Without: the sign-in form.",
@@ -251,6 +270,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     "/session": {
       get: {
+        operationId: "readSession",
         summary: "What the signed-in key may do",
         security: KEYED,
         responses: {
@@ -262,6 +282,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
       post: {
+        operationId: "signIn",
         summary: "Sign in: set the session cookie (a signed 12-hour token, not the key)",
         description:
           "The key from the form field `api_key` (the dashboard's form: answers HTML, 303 to `/` on success) or from any key source (answers JSON). Sets `api_key` as `HttpOnly; Secure; SameSite=Strict` (not `Secure` over plain HTTP on localhost). Refused with 403 `origin` when sent from another site; failed keys count against the address as on every route.",
@@ -286,11 +307,12 @@ export const OPENAPI_DOCUMENT: Json = {
           "429": AUTH_ERRORS["429"],
         },
       },
-      delete: SIGN_OUT,
+      delete: { operationId: "signOut", ...SIGN_OUT },
     },
-    "/session/delete": { post: SIGN_OUT },
+    "/session/delete": { post: { operationId: "signOutByForm", ...SIGN_OUT } },
     "/manifest.webmanifest": {
       get: {
+        operationId: "webManifest",
         summary: "The dashboard's web app manifest, to add it to a home screen",
         security: [],
         responses: { "200": { description: "JSON", content: { "application/manifest+json": {} } } },
@@ -298,6 +320,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     "/icon.svg": {
       get: {
+        operationId: "iconSvg",
         summary: "The dashboard's icon",
         security: [],
         responses: { "200": { description: "SVG", content: { "image/svg+xml": {} } } },
@@ -305,6 +328,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     ...Object.fromEntries([192, 512].map((size) => [`/icon-${size}.png`, {
       get: {
+        operationId: size === 192 ? "iconPngSmall" : "iconPngLarge",
         summary: `The dashboard's icon, ${size} px`,
         security: [],
         responses: { "200": { description: "PNG", content: { "image/png": {} } } },
@@ -312,6 +336,7 @@ export const OPENAPI_DOCUMENT: Json = {
     }])),
     [OPENAPI_PATH]: {
       get: {
+        operationId: "openApiDocument",
         summary: "This document",
         security: [],
         responses: { "200": { description: "OpenAPI 3.1", content: { "application/json": {} } } },
@@ -319,6 +344,7 @@ export const OPENAPI_DOCUMENT: Json = {
     },
     [DOCS_PATH]: {
       get: {
+        operationId: "docsPage",
         summary: "This document as a readable page",
         security: [],
         responses: { "200": { description: "HTML", content: { "text/html": {} } } },
@@ -350,10 +376,21 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       Instance: {
         type: "object",
+        required: [
+          "public_dns_name",
+          "public_ip_address",
+          "state",
+          "tags",
+          "type",
+          "id",
+          "name",
+          "launch_time",
+          "uptime_seconds",
+        ],
         properties: {
           public_dns_name: { type: ["string", "null"] },
           public_ip_address: { type: ["string", "null"] },
-          state: { type: "string", examples: [...INSTANCE_STATES] },
+          state: STATE,
           tags: { type: "object", additionalProperties: { type: "string" } },
           type: { type: "string" },
           id: { type: "string" },
@@ -367,9 +404,10 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       Session: {
         type: "object",
+        required: ["name", "actions", "regions"],
         properties: {
           name: { type: "string", description: "The key's name, never the key" },
-          actions: { type: "array", items: { enum: ["read", "start", "stop", "reboot"] } },
+          actions: { type: "array", items: { type: "string", enum: [...PAGE_ACTIONS] } },
           regions: { type: "array", items: { type: "string" } },
         },
       },
@@ -383,6 +421,7 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       InstanceList: {
         type: "object",
+        required: ["instances"],
         properties: { instances: { type: "array", items: ref("Instance") } },
       },
       ChangeBody: {
@@ -390,7 +429,12 @@ export const OPENAPI_DOCUMENT: Json = {
         properties: {
           api_key: { type: "string" },
           wait: { type: "boolean" },
-          wait_seconds: { type: "integer", minimum: 1, maximum: MAX_WAIT_SECONDS },
+          wait_seconds: {
+            type: "integer",
+            minimum: 1,
+            maximum: MAX_WAIT_SECONDS,
+            description: `Default ${DEFAULT_WAIT_SECONDS}`,
+          },
           hibernate: { type: "boolean" },
           force: { type: "boolean" },
           dry_run: { type: "boolean" },
@@ -398,15 +442,17 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       DryRunAnswer: {
         type: "object",
+        required: ["dry_run", "would_succeed", "action", "instance_id"],
         properties: {
-          dry_run: { const: true },
-          would_succeed: { const: true },
-          action: { type: "string" },
-          instance_id: { type: "string" },
+          dry_run: { type: "boolean", const: true },
+          would_succeed: { type: "boolean", const: true },
+          action: { type: "string", enum: [...ACTIONS] },
+          instance_id: { type: "string", pattern: INSTANCE_ID_PATTERN.source },
         },
       },
       SweepReport: {
         type: "object",
+        required: ["dry_run", "at", "regions", "actions", "problems"],
         properties: {
           dry_run: { type: "boolean" },
           at: { type: "string", format: "date-time" },
@@ -415,6 +461,7 @@ export const OPENAPI_DOCUMENT: Json = {
             type: "array",
             items: {
               type: "object",
+              required: ["region", "instance_id", "name", "action", "reason", "outcome"],
               properties: {
                 region: { type: "string" },
                 instance_id: {
@@ -422,9 +469,9 @@ export const OPENAPI_DOCUMENT: Json = {
                   description: "null (with `name`) when the key may not read the instance",
                 },
                 name: { type: ["string", "null"] },
-                action: { enum: ["start", "stop"] },
+                action: { type: "string", enum: ["start", "stop"] },
                 reason: { type: "string" },
-                outcome: { enum: ["done", "would", "failed", "deferred"] },
+                outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
                 error: { type: "string" },
               },
             },
@@ -454,6 +501,7 @@ export const OPENAPI_DOCUMENT: Json = {
             type: "array",
             items: {
               type: "object",
+              required: ["region", "title"],
               properties: {
                 region: { type: "string" },
                 instance_id: { type: "string" },

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { ApiKeyEntry } from "./middleware/auth.ts";
+import type { ApiKeyEntry } from "../domain/keys.ts";
 import {
   claimedSubject,
   derivedSigningKey,

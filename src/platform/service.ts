@@ -7,7 +7,20 @@
 import type { Hono } from "hono";
 import { createApp } from "../http/app.ts";
 import { keyEntries } from "../config/api_keys.ts";
-import { ConfigError, type Env, loadConfig, type LoadConfigOptions } from "../config/settings.ts";
+import {
+  type CredentialChain,
+  type CredentialHost,
+  findCredentials,
+  ProfileError,
+} from "../aws/credentials.ts";
+import {
+  apiKeysError,
+  ConfigError,
+  type Env,
+  flag,
+  loadConfig,
+  type LoadConfigOptions,
+} from "../config/settings.ts";
 import { Ec2Client, type Fetch } from "../aws/ec2.ts";
 import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
@@ -30,6 +43,11 @@ export interface ServiceOptions extends LoadConfigOptions {
   audit?: (line: string) => void;
   /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
   notifyFetch?: (request: Request) => Promise<Response>;
+  /**
+   * Where the AWS credential chain reads (Deno: env, files, home, processes).
+   * Absent (Workers): only `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+   */
+  credentialHost?: CredentialHost;
 }
 
 /** A configured service. */
@@ -42,6 +60,8 @@ export interface Service {
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
   generatedApiKey: string | null;
+  /** The credential source in use (null: none, or demo), and every place the chain looked. */
+  credentials: { source: string | null; looked: readonly string[] };
   /**
    * Runs the auto-stop sweep over `SWEEP_REGIONS` and waits for its
    * notifications; null when there is nothing to sweep (no regions, no EC2).
@@ -58,10 +78,17 @@ export async function createService(
   env: Env,
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const config = loadConfig(env, options);
+  const chain = await credentialChain(env, options.credentialHost);
+  const config = loadConfig(env, {
+    ...options,
+    credentialsFound: chain ? chain.source !== null : undefined,
+  });
   const seeds = config.demo ? demoInstances() : [];
   const simulator = config.demo ? new Ec2Simulator({ instances: seeds }) : null;
-  const credentials = simulator ? DEMO_CREDENTIALS : config.aws;
+  const source = simulator ? null : chain?.source ?? null;
+  const credentials = simulator
+    ? DEMO_CREDENTIALS
+    : source?.fixed ?? source?.credentials ?? config.aws;
   const ec2 = credentials &&
     new Ec2Client({
       credentials,
@@ -74,7 +101,7 @@ export async function createService(
   try {
     keys = await keyEntries(config.apiKey ?? generatedApiKey, config.apiKeys);
   } catch (error) {
-    throw new ConfigError(`API_KEYS is malformed: ${(error as Error).message}`);
+    throw apiKeysError(error);
   }
   const notifier = createNotifier({
     url: config.notifyWebhookUrl,
@@ -112,7 +139,31 @@ export async function createService(
     await notifier.settled();
     return report;
   }
-  return { app, simulator, demoInstances: seeds, generatedApiKey, sweep };
+  return {
+    app,
+    simulator,
+    demoInstances: seeds,
+    generatedApiKey,
+    credentials: {
+      source: source?.name ?? (!simulator && config.aws ? "environment (AWS_ACCESS_KEY_ID)" : null),
+      looked: chain?.looked ?? [],
+    },
+    sweep,
+  };
+}
+
+/** Walks the credential chain unless `DEMO=true`; a profile that cannot be used stops start-up. */
+async function credentialChain(
+  env: Env,
+  host: CredentialHost | undefined,
+): Promise<CredentialChain | null> {
+  if (!host || flag(env, "DEMO")) return null;
+  try {
+    return await findCredentials(host);
+  } catch (error) {
+    if (error instanceof ProfileError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 /** 32 random bytes, base64url: a key nobody can guess. */

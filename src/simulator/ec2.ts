@@ -18,7 +18,7 @@
  */
 
 import { isRegionName } from "../aws/endpoints.ts";
-import { INSTANCE_STATES, type InstanceStateName } from "../aws/ec2_types.ts";
+import { INSTANCE_ID_PATTERN, INSTANCE_STATES, type InstanceStateName } from "../aws/ec2_types.ts";
 import {
   type Answer,
   type Dialect,
@@ -74,8 +74,6 @@ export type { Fault, FaultRule } from "./_ec2_faults.ts";
 export type { SimulatedInstance, SimulatedInstanceSeed } from "./_ec2_instance.ts";
 
 const DEFAULT_TRANSITION_MS = 3000;
-/** `i-` and 8 (older) or 17 hex digits. */
-const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** First octets of ranges EC2 hands public IPv4 addresses out of. */
 const PUBLIC_FIRST_OCTETS = [3, 18, 34, 35, 44, 52, 54];
 

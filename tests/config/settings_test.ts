@@ -98,3 +98,53 @@ Deno.test("config reads the sweep's regions and limit and the webhook, never ech
   );
   assertEquals(error.message.includes("secret-token"), false);
 });
+
+Deno.test("the webhook must be https (plain http only to this machine); an EC2 endpoint may be http", () => {
+  const webhook = (url: string) =>
+    loadConfig({ ...BASE, NOTIFY_WEBHOOK_URL: url }).notifyWebhookUrl;
+  assertEquals(
+    webhook("https://hooks.slack.com/services/T0/B0/x"),
+    "https://hooks.slack.com/services/T0/B0/x",
+  );
+  for (
+    const local of ["http://localhost:9000/hook", "http://127.0.0.1:9000/hook", "http://[::1]/hook"]
+  ) {
+    assertEquals(webhook(local), local);
+  }
+  // The webhook's path is its secret: not over plain http across a network.
+  for (
+    const bad of [
+      "http://hooks.slack.com/services/T0/B0/secret-token",
+      "ftp://secret-token@x",
+      "not a url",
+    ]
+  ) {
+    const error = assertThrows(
+      () => webhook(bad),
+      ConfigError,
+      "NOTIFY_WEBHOOK_URL must be an https URL",
+    );
+    assertEquals(error.message.includes("secret-token"), false);
+  }
+  // Emulators (LocalStack, moto) serve plain http on any host, as the AWS SDKs allow.
+  for (const name of ["AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"]) {
+    assertEquals(
+      loadConfig({ ...BASE, [name]: "http://localstack:4566" }).endpoint,
+      "http://localstack:4566/",
+    );
+    assertEquals(
+      loadConfig({ ...BASE, [name]: "https://ec2.example.com" }).endpoint,
+      "https://ec2.example.com/",
+    );
+    assertThrows(
+      () => loadConfig({ ...BASE, [name]: "ftp://x" }),
+      ConfigError,
+      `${name} must be an http or https URL`,
+    );
+    assertThrows(
+      () => loadConfig({ ...BASE, [name]: "::" }),
+      ConfigError,
+      `${name} must be an http or https URL`,
+    );
+  }
+});

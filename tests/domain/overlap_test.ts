@@ -7,7 +7,7 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { createApp } from "../../src/http/app.ts";
-import { keyDigest } from "../../src/http/middleware/auth.ts";
+import { keyDigest } from "../../src/domain/keys.ts";
 import { ChangeInProgressError, InstanceChangeQueue } from "../../src/domain/change_queue.ts";
 import { Ec2Client } from "../../src/aws/ec2.ts";
 import { Ec2Simulator, FaultGate, type SimulatedInstanceSeed } from "../../src/simulator/ec2.ts";

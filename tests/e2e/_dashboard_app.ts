@@ -6,7 +6,7 @@
  * held back (a slow API, a request that never ends).
  */
 import { createApp } from "../../src/http/app.ts";
-import { type ApiKeyEntry, keyDigest } from "../../src/http/middleware/auth.ts";
+import { type ApiKeyEntry, keyDigest } from "../../src/domain/keys.ts";
 import { Ec2Client } from "../../src/aws/ec2.ts";
 import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
 import { FULL_ACCESS } from "../../src/domain/scopes.ts";

@@ -27,6 +27,9 @@ import { fileURLToPath } from "node:url";
 import workerd from "workerd";
 import { CHROMIUM } from "./_chromium.ts";
 
+/** The executable `deno task compile` builds, which tests/e2e/compile_test.ts starts. */
+const COMPILED = "./dist/workwork";
+
 /** Paths the workerd tests and benchmarks need permission for. */
 export interface WorkerdPermissions {
   /** The workerd binary Miniflare spawns. */
@@ -62,9 +65,11 @@ export async function wranglerCompatibility(): Promise<{ date: string; flags: st
 
 if (import.meta.main) {
   const { binary, read, write } = workerdPermissions();
+  // The wrangler .ci/setup.d/wrangler.sh installs, for tests/e2e/wrangler_test.ts.
+  const wrangler = Deno.env.get("WRANGLER");
   console.log(
     [
-      `--allow-run=deno,${binary},${CHROMIUM}`,
+      `--allow-run=${["deno", binary, CHROMIUM, COMPILED, wrangler].filter(Boolean).join(",")}`,
       `--allow-read=${[...read, CHROMIUM].join(",")}`,
       `--allow-write=${write.join(",")}`,
     ].join(" "),

@@ -2,7 +2,7 @@
  * The chat verifiers in real workerd (npm:miniflare): Slack's HMAC and
  * Discord's Ed25519 through Cloudflare's WebCrypto, signed here in Deno.
  *
- * Needs the permissions tests/e2e/_workerd.ts lists, which `deno task test`
+ * Needs the permissions tests/e2e/_workerd.ts lists, which `deno task test:e2e`
  * grants; skipped without them.
  */
 import { assert, assertEquals } from "@std/assert";
@@ -28,7 +28,7 @@ async function granted(): Promise<boolean> {
 }
 
 const ready = await granted();
-if (!ready) console.warn("chat_workerd_test.ts skipped: `deno task test` grants what it needs");
+if (!ready) console.warn("chat_workerd_test.ts skipped: `deno task test:e2e` grants what it needs");
 
 function hex(bytes: ArrayBuffer): string {
   return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");

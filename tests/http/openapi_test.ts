@@ -60,5 +60,7 @@ Deno.test("GET /docs renders every route as a page that loads nothing from elsew
     assertStringIncludes(html, path);
   }
   assertStringIncludes(html, "<code>wait_seconds</code>");
+  // The operationId a generated client names the call by.
+  assertStringIncludes(html, "Read an instance (<code>readInstance</code>)");
   assertEquals(/<script|<link|src=|https?:\/\//i.test(html), false);
 });

@@ -12,7 +12,7 @@ import {
   testService,
 } from "../_helpers.ts";
 import { createApp } from "../../src/http/app.ts";
-import { keyDigest } from "../../src/http/middleware/auth.ts";
+import { keyDigest } from "../../src/domain/keys.ts";
 import { FULL_ACCESS } from "../../src/domain/scopes.ts";
 import { SERVICE_VERSION } from "../../src/http/version.ts";
 

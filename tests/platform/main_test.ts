@@ -265,3 +265,65 @@ Deno.test({
     }
   },
 });
+
+for (
+  const { mode, run } of [
+    { mode: "deno task start (deno serve)", run: false },
+    { mode: "main.ts run as on Deno Deploy", run: true },
+  ]
+) {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.test({
+      name: `${mode} ends on ${signal} after answering the request in flight`,
+      ignore: !granted || Deno.build.os === "windows",
+      async fn() {
+        const simulator = new Ec2Simulator({ instances: SEEDS, transitionMs: 60_000 });
+        const arrived = Promise.withResolvers<void>();
+        const release = Promise.withResolvers<void>();
+        const ec2 = Deno.serve(
+          { hostname: "127.0.0.1", port: 0, onListen() {} },
+          async (request) => {
+            const body = await request.text();
+            arrived.resolve();
+            await release.promise;
+            return simulator.fetch(request.url, {
+              method: request.method,
+              headers: request.headers,
+              body,
+            });
+          },
+        );
+        const key = "signal-key-0123456789";
+        const server = await startServer({
+          ...(run ? { DENO_DEPLOY: "true", DENO_DEPLOYMENT_ID: "local-check" } : {}),
+          API_KEY: key,
+          SWEEP_REGIONS: REGION,
+          AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+          AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+          AWS_ENDPOINT_URL_EC2: `http://127.0.0.1:${ec2.addr.port}`,
+        }, { run });
+        try {
+          // Settled either way, so a connection cut short fails the assertion below.
+          const answer = fetch(`${server.base}/instance/${REGION}/${RUNNING_ID}`, {
+            headers: { "x-api-key": key },
+          }).catch((error: Error) => error);
+          await arrived.promise;
+          const stopped = server.stop(signal);
+          // Let the process act on the signal before EC2 answers.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          release.resolve();
+          const response = await answer;
+          assert(response instanceof Response, `The request in flight failed: ${response}`);
+          assertEquals(response.status, 200);
+          assertEquals((await response.json()).state, "running");
+          const status = await stopped;
+          assertEquals(status.success, true, JSON.stringify(status));
+        } finally {
+          release.resolve();
+          await server.stop().catch(() => {});
+          await ec2.shutdown();
+        }
+      },
+    });
+  }
+}

@@ -7,6 +7,7 @@
  * @see https://discord.com/developers/docs/interactions/receiving-and-responding#security-and-authorization
  * @module
  */
+import { freshSignedRequest, type SigningScheme } from "./_signed_request.ts";
 import { ChatRequestError, hexToBytes } from "./errors.ts";
 
 /**
@@ -16,7 +17,12 @@ import { ChatRequestError, hexToBytes } from "./errors.ts";
 export const DISCORD_MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 const PUBLIC_KEY_PATTERN = /^[0-9a-f]{64}$/i;
 const SIGNATURE_PATTERN = /^[0-9a-f]{128}$/i;
-const TIMESTAMP_PATTERN = /^\d{1,12}$/;
+const SCHEME: SigningScheme = {
+  platform: "Discord",
+  timestampHeader: "X-Signature-Timestamp",
+  signatureHeader: "X-Signature-Ed25519",
+  maxClockSkewSeconds: DISCORD_MAX_CLOCK_SKEW_SECONDS,
+};
 
 /** The parts of a request the signature covers. */
 export interface DiscordSignedRequest {
@@ -60,23 +66,7 @@ export async function verifyDiscordRequest(
   request: DiscordSignedRequest,
   options: { now: Date },
 ): Promise<void> {
-  const { timestamp, signature } = request;
-  if (timestamp === null || signature === null) {
-    throw new ChatRequestError(
-      "signature",
-      "Discord request is not signed: X-Signature-Timestamp and X-Signature-Ed25519 are required",
-    );
-  }
-  if (!TIMESTAMP_PATTERN.test(timestamp)) {
-    throw new ChatRequestError("signature", "X-Signature-Timestamp is not a Unix time");
-  }
-  const skew = Math.abs(options.now.getTime() / 1000 - Number(timestamp));
-  if (!(skew <= DISCORD_MAX_CLOCK_SKEW_SECONDS)) {
-    throw new ChatRequestError(
-      "signature",
-      `Discord request timestamp is more than ${DISCORD_MAX_CLOCK_SKEW_SECONDS} seconds from now`,
-    );
-  }
+  const { timestamp, signature } = freshSignedRequest(SCHEME, request, options.now);
   if (!SIGNATURE_PATTERN.test(signature)) {
     throw new ChatRequestError("signature", "X-Signature-Ed25519 is not 128 hex digits");
   }

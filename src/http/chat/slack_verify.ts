@@ -6,6 +6,7 @@
  * @see https://api.slack.com/authentication/verifying-requests-from-slack
  * @module
  */
+import { freshSignedRequest, type SigningScheme } from "./_signed_request.ts";
 import { ChatRequestError, hexToBytes } from "./errors.ts";
 
 /** How far a request's timestamp may be from now, either way: Slack's five minutes. */
@@ -13,7 +14,12 @@ export const SLACK_MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 /** The only signature version Slack sends. */
 const VERSION = "v0";
 const SIGNATURE_PATTERN = /^v0=([0-9a-f]{64})$/;
-const TIMESTAMP_PATTERN = /^\d{1,12}$/;
+const SCHEME: SigningScheme = {
+  platform: "Slack",
+  timestampHeader: "X-Slack-Request-Timestamp",
+  signatureHeader: "X-Slack-Signature",
+  maxClockSkewSeconds: SLACK_MAX_CLOCK_SKEW_SECONDS,
+};
 
 /** The parts of a request the signature covers. */
 export interface SlackSignedRequest {
@@ -61,23 +67,7 @@ export async function verifySlackRequest(
   request: SlackSignedRequest,
   options: { now: Date },
 ): Promise<void> {
-  const { timestamp, signature } = request;
-  if (timestamp === null || signature === null) {
-    throw new ChatRequestError(
-      "signature",
-      "Slack request is not signed: X-Slack-Request-Timestamp and X-Slack-Signature are required",
-    );
-  }
-  if (!TIMESTAMP_PATTERN.test(timestamp)) {
-    throw new ChatRequestError("signature", "X-Slack-Request-Timestamp is not a Unix time");
-  }
-  const skew = Math.abs(options.now.getTime() / 1000 - Number(timestamp));
-  if (!(skew <= SLACK_MAX_CLOCK_SKEW_SECONDS)) {
-    throw new ChatRequestError(
-      "signature",
-      `Slack request timestamp is more than ${SLACK_MAX_CLOCK_SKEW_SECONDS} seconds from now`,
-    );
-  }
+  const { timestamp, signature } = freshSignedRequest(SCHEME, request, options.now);
   const hex = signature.match(SIGNATURE_PATTERN)?.[1];
   if (hex === undefined) {
     throw new ChatRequestError("signature", 'X-Slack-Signature is not "v0=" and 64 hex digits');

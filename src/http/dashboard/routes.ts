@@ -14,16 +14,12 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import {
-  API_KEY_FIELD,
-  apiKeyAuth,
-  type ApiKeyEntry,
-  type AuthVariables,
-  matchKey,
-  presentedKey,
-} from "../middleware/auth.ts";
+import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
+import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
+import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { methodNotAllowed } from "../method_not_allowed.ts";
 import { requestSite } from "../middleware/origin.ts";
 import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
@@ -39,8 +35,8 @@ import {
 } from "./manifest.ts";
 import { iconPng } from "./icon_png.ts";
 
-/** What the page offers, in the order its buttons appear. */
-const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+/** What the page offers, in the order its buttons appear; `GET /session` lists them. */
+export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
@@ -68,12 +64,9 @@ export interface SessionInfo {
   regions: string[];
 }
 
-/** The app's variables the dashboard reads: the key, and the request's deadline. */
-type DashboardEnv = { Variables: AuthVariables & { deadline?: AbortSignal } };
-
 /** The dashboard's routes, to mount at `/`. */
-export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
-  const app = new Hono<DashboardEnv>();
+export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
+  const app = new Hono<Env>();
   const { limiter, sessions } = deps;
   const auth = apiKeyAuth(deps.keys, { limiter, sessions });
 
@@ -199,9 +192,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<DashboardEnv> {
     });
   }
 
-  app.all("/", methodNotAllowed("GET, HEAD"));
-  app.all("/session", methodNotAllowed("GET, HEAD, POST, DELETE"));
-  app.all("/session/delete", methodNotAllowed("POST"));
+  app.all("/", methodNotAllowed(["GET", "HEAD"]));
+  app.all("/session", methodNotAllowed(["GET", "HEAD", "POST", "DELETE"]));
+  app.all("/session/delete", methodNotAllowed(["POST"]));
   return app;
 }
 
@@ -283,10 +276,4 @@ function pageHeaders(c: Context): string {
   );
   c.header("referrer-policy", "no-referrer");
   return nonce;
-}
-
-function methodNotAllowed(allow: string) {
-  return function answerMethodNotAllowed(): never {
-    throw new ApiError(405, "method", "Method not allowed", { allow });
-  };
 }

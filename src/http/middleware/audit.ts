@@ -6,20 +6,20 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { AuthVariables } from "./auth.ts";
 import type { CallRecord } from "../../aws/ec2.ts";
 import { isRegionName } from "../../aws/endpoints.ts";
 import { isAction, isInstanceId } from "../../domain/instances.ts";
-import { clientAddressOf, type ClientBindings } from "./rate_limit.ts";
+import type { Env } from "../env.ts";
+import { clientAddressOf } from "./rate_limit.ts";
 
 const DENIALS = new Set([401, 403, 429]);
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** One audit line. */
 export interface AuditRecord {
-  /** When the request arrived, UTC ISO 8601: the `time` of its request log line. */
+  /** When the request arrived, UTC ISO 8601. */
   time: string;
-  /** The request's `X-Request-Id`, as answered, and its request log line's `request_id`. */
+  /** The request's `X-Request-Id`, as answered. */
   request_id: string;
   /** The matched key's name; null when no key matched. */
   key: string | null;
@@ -49,11 +49,6 @@ export interface AuditVariables {
   ec2Calls: CallRecord[];
 }
 
-type AuditEnv = {
-  Bindings: ClientBindings;
-  Variables: Partial<AuthVariables> & AuditVariables & { requestId?: string; arrived?: Date };
-};
-
 /** Options of {@linkcode auditLog}. */
 export interface AuditOptions {
   /** Gets each line. */
@@ -62,7 +57,7 @@ export interface AuditOptions {
 }
 
 /** Middleware writing the audit line once the answer is known. */
-export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
+export function auditLog(options: AuditOptions): MiddlewareHandler<Env> {
   const { sink, now } = options;
   return async function audit(c, next) {
     // The request line's arrival when the app set one, so both lines carry one time.
@@ -71,6 +66,7 @@ export function auditLog(options: AuditOptions): MiddlewareHandler<AuditEnv> {
     const calls: CallRecord[] = [];
     c.set("ec2Calls", calls);
     await next();
+    // Set only once a key was accepted; a refused or keyless request has none.
     const key = c.get("apiKey")?.name ?? null;
     const status = c.res.status;
     const changing = key !== null && !READ_METHODS.has(c.req.method);

@@ -17,7 +17,7 @@ import { isJsonType, requestBody } from "../request_body.ts";
 import { SESSION_COOKIE, type Sessions } from "../session.ts";
 import { requestSite, SAFE_METHODS } from "./origin.ts";
 import { clientAddressOf, type FailureLimiter, tooManyFailures } from "./rate_limit.ts";
-import type { KeyScope } from "../../domain/scopes.ts";
+import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
 export const API_KEY_FIELD = "api_key";
@@ -25,21 +25,6 @@ const KEY_HEADERS = ["api_key", "api-key", "x-api-key"] as const;
 /** The 403 title for a cookie-authenticated change a browser says another site sent. */
 export const CROSS_SITE_TITLE =
   "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages";
-
-/** A configured key, kept only as its SHA-256 digest. */
-export interface ApiKeyEntry {
-  /** A name for logs and audit; never the key. */
-  name: string;
-  digest: Uint8Array;
-  /** What the key may do. */
-  scope: KeyScope;
-}
-
-/** The SHA-256 digest of `key`. */
-export async function keyDigest(key: string): Promise<Uint8Array> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return new Uint8Array(digest);
-}
 
 /** Where a request carried its key. */
 export type KeySource = "body" | "header" | "bearer" | "cookie" | "session";
@@ -112,24 +97,6 @@ async function keyFromJsonBody(c: Context): Promise<string | undefined> {
   if (value === null) throw new ApiError(422, API_KEY_FIELD, "Field may not be null.");
   if (typeof value !== "string") throw new ApiError(422, API_KEY_FIELD, "Not a valid string.");
   return value;
-}
-
-/**
- * The configured entry `key` matches, or null. Every entry is compared, in
- * constant time over the digests, so timing tells nothing about which matched.
- */
-export async function matchKey(
-  entries: readonly ApiKeyEntry[],
-  key: string,
-): Promise<ApiKeyEntry | null> {
-  const digest = await keyDigest(key);
-  let match: ApiKeyEntry | null = null;
-  for (const entry of entries) {
-    let difference = 0;
-    for (let i = 0; i < digest.length; i++) difference |= digest[i] ^ entry.digest[i];
-    if (difference === 0) match = entry;
-  }
-  return match;
 }
 
 /** Variables the key middleware sets. */

@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { keyDigest, matchKey } from "../../../src/http/middleware/auth.ts";
+import { keyDigest, matchKey } from "../../../src/domain/keys.ts";
 import { FULL_ACCESS } from "../../../src/domain/scopes.ts";
 import {
   API_KEY,

@@ -1,0 +1,180 @@
+/**
+ * The instance routes: list a region's instances, read one, change one
+ * (`start`, `stop`, `reboot`), optionally waiting for the state it asked for.
+ *
+ * @module
+ */
+import type { Context } from "hono";
+import { Hono } from "hono/tiny";
+import type { InstanceFilters } from "../../aws/ec2.ts";
+import { INSTANCE_STATES } from "../../aws/ec2_types.ts";
+import { isRegionName } from "../../aws/endpoints.ts";
+import {
+  changeState,
+  describeInstance,
+  instanceView,
+  isAction,
+  isInstanceId,
+  listInstances,
+  StartTimeNotWrittenError,
+} from "../../domain/instances.ts";
+import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
+import { waitForState, type WaitResult } from "../../domain/wait.ts";
+import { actionOptions } from "../action_options.ts";
+import type { Env } from "../env.ts";
+import { ApiError } from "../errors.ts";
+import { methodNotAllowed } from "../method_not_allowed.ts";
+import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
+
+const LIST_PATH = "/instance/:region";
+const READ_PATH = "/instance/:region/:instance_id";
+const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+
+/**
+ * The instance routes; they take a key or the dashboard's session, whose
+ * script calls them.
+ */
+export function instanceRoutes(
+  deps: Pick<
+    RouteDeps,
+    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep"
+  >,
+): Hono<Env> {
+  const { config, ec2, now, dashboardAuth: auth, changes } = deps;
+  const app = new Hono<Env>();
+
+  function regionOf(c: Context): string {
+    const region = c.req.param("region") ?? "";
+    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
+      throw new ApiError(422, "region", "Invalid region");
+    }
+    return region;
+  }
+
+  function target(c: Context<Env>) {
+    const region = regionOf(c);
+    const instanceId = c.req.param("instance_id") ?? "";
+    if (!isInstanceId(instanceId)) {
+      throw new ApiError(422, "instance_id", "Invalid instance_id");
+    }
+    return { region, instanceId, signal: c.get("deadline") };
+  }
+
+  app.get(LIST_PATH, auth, async (c) => {
+    const region = regionOf(c);
+    const filters = listFilters(new URL(c.req.url).searchParams);
+    const scope = c.get("apiKey").scope;
+    requireScope(scope, { action: "read", region });
+    const instances = await listInstances(ec2(c), region, filters, { signal: c.get("deadline") });
+    const at = now();
+    return c.json({
+      instances: instances
+        .filter((instance) => instanceAllowed(scope, instance))
+        .map((instance) => instanceView(instance, at)),
+    });
+  });
+
+  app.get(READ_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const scope = c.get("apiKey").scope;
+    requireScope(scope, { action: "read", region, instanceId });
+    const instance = await describeInstance(ec2(c), region, instanceId, { signal });
+    requireTags(scope, instance);
+    return c.json(instanceView(instance, now()));
+  });
+
+  app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const action = c.req.param("action");
+    if (!isAction(action)) throw new ApiError(422, "action", "Invalid action");
+    const options = await actionOptions(c, action);
+    const scope = c.get("apiKey").scope;
+    requireScope(scope, { action, region, instanceId });
+    // The answer to a wait is the instance itself: a read.
+    if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
+    if (scope.tags) {
+      // Only a key limited by tags costs a DescribeInstances before the change.
+      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
+    }
+    const { hibernate, force, dryRun } = options;
+    const by = `key ${c.get("apiKey").name}`;
+    const notify = () =>
+      inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
+    let outcome;
+    try {
+      outcome = await changeState(
+        ec2(c),
+        { region, instanceId, action, now: now(), hibernate, force, dryRun },
+        { signal, queue: changes, clock: now },
+      );
+    } catch (error) {
+      // The state changed; only its tag was not written: the change is still news.
+      if (error instanceof StartTimeNotWrittenError) notify();
+      throw error;
+    }
+    if (outcome.dryRun) {
+      return c.json({ dry_run: true, would_succeed: true, action, instance_id: instanceId });
+    }
+    notify();
+    if (options.waitSeconds === null || action === "reboot") return c.body(null, 204);
+    const result = await waitForState(ec2(c), {
+      region,
+      instanceId,
+      target: action === "start" ? "running" : "stopped",
+      waitMs: options.waitSeconds * 1000,
+      pollTimeoutMs: config.timeoutMs,
+      now: () => now().getTime(),
+      sleep: deps.sleep,
+    });
+    return c.json(instanceView(result.instance, now()), waitAnswerStatus(result, action));
+  });
+
+  app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
+  app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
+  app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
+  return app;
+}
+
+/** The answer to a change made with `wait=true`, from how the wait ended. */
+export function waitAnswerStatus(result: WaitResult, action: string): 200 | 202 {
+  if (result.outcome === "wrong_way") {
+    throw new ApiError(
+      409,
+      "wait",
+      `EC2 accepted "${action}", but the instance went to "${result.instance.state}" instead`,
+    );
+  }
+  return result.outcome === "reached" ? 200 : 202;
+}
+
+function requireTags(scope: KeyScope, instance: { id: string; tags: Record<string, string> }) {
+  if (!instanceAllowed(scope, instance)) {
+    const tags = Object.entries(scope.tags ?? {}).map(([key, value]) => `${key}=${value}`);
+    throw new ApiError(
+      403,
+      "scope",
+      `This key may only act on instances tagged ${tags.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * The listing's filters from the query: `state=running,stopped` and
+ * `tag:KEY=VALUE` (repeat a parameter to accept several values).
+ */
+function listFilters(query: URLSearchParams): InstanceFilters {
+  const filters: Record<string, string[]> = {};
+  for (const [name, value] of query) {
+    if (name === "state") {
+      const states = value.split(",").map((state) => state.trim());
+      if (!states.every((state) => (INSTANCE_STATES as readonly string[]).includes(state))) {
+        throw new ApiError(422, "state", `Invalid state: use ${INSTANCE_STATES.join(", ")}`);
+      }
+      (filters["instance-state-name"] ??= []).push(...states);
+    } else if (name.startsWith("tag:")) {
+      if (name.length === 4) throw new ApiError(422, "tag", "Invalid tag filter: name the tag");
+      (filters[name] ??= []).push(value);
+    }
+  }
+  return filters;
+}
