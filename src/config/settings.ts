@@ -34,6 +34,8 @@ export const CONFIG_VARIABLES = [
   "SWEEP_REGIONS",
   "MAX_RUNTIME",
   "NOTIFY_WEBHOOK_URL",
+  "SLACK_SIGNING_SECRET",
+  "DISCORD_PUBLIC_KEY",
 ] as const;
 
 /** The environment as the service sees it. */
@@ -65,6 +67,10 @@ export interface Config {
   maxRuntimeMs: number | null;
   /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
   notifyWebhookUrl: string | null;
+  /** `SLACK_SIGNING_SECRET`: turns the Slack routes on; null leaves them off (404). A secret. */
+  slackSigningSecret: string | null;
+  /** `DISCORD_PUBLIC_KEY`, 64 hex digits: turns the Discord route on; null leaves it off (404). */
+  discordPublicKey: string | null;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -112,7 +118,20 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     sweepRegions: regionsWithin(env, "SWEEP_REGIONS", allowedRegions) ?? [],
     maxRuntimeMs: duration(env, "MAX_RUNTIME"),
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
+    slackSigningSecret: env.SLACK_SIGNING_SECRET?.trim() || null,
+    discordPublicKey: discordPublicKey(env),
   };
+}
+
+function discordPublicKey(env: Env): string | null {
+  const value = env.DISCORD_PUBLIC_KEY?.trim();
+  if (!value) return null;
+  if (!/^[0-9a-f]{64}$/i.test(value)) {
+    throw new ConfigError(
+      "DISCORD_PUBLIC_KEY must be 64 hex digits, the application's public key (General Information)",
+    );
+  }
+  return value.toLowerCase();
 }
 
 function apiKeyList(env: Env): ApiKeySpec[] {

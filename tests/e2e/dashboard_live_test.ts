@@ -346,7 +346,8 @@ for (const { name, viewport } of WIDTHS) {
         );
         assertEquals(app.simulator.instance(DEMO.region, DEMO.id)?.state, "running");
         await notice.getByRole("link", { name: "Sign in again" }).click();
-        await page.getByText("Your saved key is no longer accepted").waitFor();
+        // The key went, so did the session its cookie held.
+        await page.getByText("Your session has ended: sign in again").waitFor();
         await page.getByLabel("API key").waitFor();
       }, { expectedErrors: /status of 401/ }),
   });

@@ -1,4 +1,6 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
+import { ConfigError } from "../../src/config/settings.ts";
+import { createDemo } from "../../src/platform/demo.ts";
 import { createService } from "../../src/platform/service.ts";
 
 Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME and notifies", async () => {
@@ -11,6 +13,7 @@ Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME a
     MAX_RUNTIME: "1h",
     NOTIFY_WEBHOOK_URL: "https://discord.com/api/webhooks/1/x",
   }, {
+    demo: createDemo,
     audit: (line) => audit.push(line),
     notifyFetch: async (request) => {
       posted.push((await request.json()).content);
@@ -32,7 +35,17 @@ Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME a
 });
 
 Deno.test("without SWEEP_REGIONS the scheduled sweep does nothing", async () => {
-  const service = await createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" });
+  const service = await createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" }, {
+    demo: createDemo,
+  });
   assertEquals(await service.sweep("cron"), null);
   assertEquals(service.simulator!.calls, []);
+});
+
+Deno.test("a build without the demo refuses DEMO=true with a ConfigError naming the demo build", async () => {
+  const error = await assertRejects(
+    () => createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" }),
+    ConfigError,
+  );
+  assertEquals(error.message.includes("deno task build:demo"), true);
 });

@@ -108,7 +108,8 @@ export function dashboardPage(
         <a href="/">Refresh</a>
         <form method="post" action="/session/delete"><button type="submit">Sign out</button></form>
         <p id="summary" class="summary">${counts.text}</p>
-        <p id="revoked" class="error" role="alert" hidden>Your key is no longer accepted.
+        <p id="revoked" class="error" role="alert"
+          hidden><span id="revoked-why">Your key is no longer accepted.</span>
         <a href="/">Sign in again</a></p>
       </header>
       <main>

@@ -152,7 +152,7 @@ export const DASHBOARD_SCRIPT: string = `
         clearTimeout(timer);
         var body = null;
         try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-        if (response.status === 401) revoke();
+        if (response.status === 401) revoke(body);
         return { status: response.status, ok: response.ok, body: body };
       });
     }).then(null, function (error) {
@@ -184,10 +184,14 @@ export const DASHBOARD_SCRIPT: string = `
     return "something went wrong (HTTP " + status + (title ? ": " + title : "") + ")";
   }
 
-  function revoke() {
+  function revoke(body) {
     if (revoked) return;
     revoked = true;
     clearTimeout(liveTimer);
+    var errors = body && body.errors;
+    if (errors && errors[0] && /session/i.test(errors[0].title)) {
+      document.getElementById("revoked-why").textContent = "Your session has ended.";
+    }
     document.getElementById("revoked").hidden = false;
     cards().forEach(enable);
   }
