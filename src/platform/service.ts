@@ -26,6 +26,8 @@ import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
 import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "../simulator/ec2.ts";
+import type { CloudWatchSimulator } from "../simulator/cloudwatch.ts";
+import { idleWiring } from "./idle_wiring.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
 const DEMO_CREDENTIALS = {
@@ -48,6 +50,8 @@ export interface ServiceOptions extends LoadConfigOptions {
    * Absent (Workers): only `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
    */
   credentialHost?: CredentialHost;
+  /** The clock of the service, its sweep and, in demo mode, its simulators. Default: the time. */
+  now?: () => Date;
 }
 
 /** A configured service. */
@@ -56,6 +60,8 @@ export interface Service {
   app: Hono<any>;
   /** The simulator in demo mode, null when the service talks to AWS. */
   simulator: Ec2Simulator | null;
+  /** The simulated CloudWatch in demo mode, null when the service talks to AWS. */
+  cloudwatchSimulator: CloudWatchSimulator | null;
   /** The instances the demo started with; empty when the service talks to AWS. */
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
@@ -83,8 +89,20 @@ export async function createService(
     ...options,
     credentialsFound: chain ? chain.source !== null : undefined,
   });
-  const seeds = config.demo ? demoInstances() : [];
-  const simulator = config.demo ? new Ec2Simulator({ instances: seeds }) : null;
+  const clock = options.now ?? (() => new Date());
+  const seeds = config.demo ? demoInstances(clock().getTime()) : [];
+  const idle = idleWiring(config, {
+    demo: config.demo ? seeds : null,
+    now: clock,
+    fetch: options.fetch,
+  });
+  const simulator = config.demo
+    ? new Ec2Simulator({
+      instances: seeds,
+      now: () => clock().getTime(),
+      onStateChange: idle.onStateChange,
+    })
+    : null;
   const source = simulator ? null : chain?.source ?? null;
   const credentials = simulator
     ? DEMO_CREDENTIALS
@@ -108,7 +126,13 @@ export async function createService(
     fetch: options.notifyFetch,
     log: options.log,
   });
-  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const sweepSettings = {
+    regions: config.sweepRegions,
+    maxRuntimeMs: config.maxRuntimeMs,
+    idleRule: config.idleRule,
+    warnBeforeMs: config.warnBeforeMs,
+  };
+  const cloudwatch = () => idle.cloudwatch(simulator ? DEMO_CREDENTIALS : source ?? config.aws);
   const audit = options.audit;
   // One queue for the app and the cron's sweep: their changes to one instance never overlap.
   const changes = new InstanceChangeQueue();
@@ -124,17 +148,23 @@ export async function createService(
     notifier,
     sweep: sweepSettings,
     changes,
+    now: clock,
+    cloudwatch,
+    links: idle.links,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const cloudwatchNow = await cloudwatch().catch(() => null);
     const report = await runSweep(ec2, sweepSettings, {
-      now: new Date(),
+      now: clock(),
       timeoutMs: config.timeoutMs,
       by,
       audit: audit && ((entry) => audit(JSON.stringify(entry))),
       notifier,
       changes,
-      clock: () => new Date(),
+      clock,
+      cloudwatch: cloudwatchNow,
+      links: idle.links,
     });
     await notifier.settled();
     return report;
@@ -142,6 +172,7 @@ export async function createService(
   return {
     app,
     simulator,
+    cloudwatchSimulator: idle.simulator,
     demoInstances: seeds,
     generatedApiKey,
     credentials: {
