@@ -43,9 +43,12 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * The gzipped bundle's budget: 67.1 KiB measured when it was set, plus room
  * for small changes. Crossing it is a decision to take in review (raise it,
  * or make the bundle smaller), not something `deno task build` shouts about.
- * Cloudflare's own limit is 3 MiB gzipped on the free plan.
+ * Cloudflare's own limit is 3 MiB gzipped on the free plan. Raised to 95 KiB
+ * with idle stops (issue 15): main was at 77.5 KiB before them, 89.2 KiB
+ * after (the CloudWatch client and its XML, the simulated CloudWatch demo
+ * mode serves, warnings, signed links and their page).
  */
-const BUNDLE_GZIP_BUDGET_BYTES = 75 * 1024;
+const BUNDLE_GZIP_BUDGET_BYTES = 95 * 1024;
 
 const granted = await workerdGranted();
 if (!granted) {
