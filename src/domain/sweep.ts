@@ -219,39 +219,18 @@ export async function runSweep(
         ? idle?.stops.get(instance.id)
         : undefined;
       if (idleStop) plan = { action: "stop", reason: idleStop.reason };
-      if (warnBeforeMs > 0 && plan !== null && !("problem" in plan) && plan.action === "stop") {
-        const gate = stopGate(instance, {
-          now: now.getTime(),
-          dueAt: now.getTime(),
+      const gate = warnBeforeMs > 0
+        ? warningGate(instance, plan, {
+          now,
           warnBeforeMs,
           idle: idleStop !== undefined,
-        });
-        if (gate.kind === "wait") continue;
-        if (gate.kind === "warn") {
-          await warn(region, instance, plan.reason, gate.stopAt, idleStop !== undefined);
-          continue;
-        }
-      }
-      if (plan === null && warnBeforeMs > 0 && instance.state === "running") {
-        const stopAt = upcomingStop(now.getTime(), warnBeforeMs, (t) => {
-          const later = planFor(instance, new Date(t), settings.maxRuntimeMs);
-          return later !== null && "action" in later && later.action === "stop";
-        });
-        const later = stopAt === null
-          ? null
-          : planFor(instance, new Date(stopAt), settings.maxRuntimeMs);
-        if (stopAt !== null && later && "action" in later) {
-          const gate = stopGate(instance, {
-            now: now.getTime(),
-            dueAt: stopAt,
-            warnBeforeMs,
-            idle: false,
-          });
-          if (gate.kind === "warn") {
-            await warn(region, instance, later.reason, gate.stopAt, false);
-            continue;
-          }
-        }
+          maxRuntimeMs: settings.maxRuntimeMs,
+        })
+        : null;
+      if (gate === "wait") continue;
+      if (gate) {
+        await warn(region, instance, gate);
+        continue;
       }
       if (plan === null) {
         // A change in progress here confirms its own tag.
@@ -285,14 +264,9 @@ export async function runSweep(
   }
   return report;
 
-  /** Warns of a stop at `stopAt` (a change of its own against the cap and the budget). */
-  async function warn(
-    region: string,
-    instance: Instance,
-    reason: string,
-    stopAt: number,
-    idle: boolean,
-  ): Promise<void> {
+  /** Warns of a stop (a change of its own against the cap and the budget). */
+  async function warn(region: string, instance: Instance, planned: PlannedWarning): Promise<void> {
+    const { reason, stopAt, idle } = planned;
     const warning: SweepWarning = {
       region,
       instance_id: instance.id,
@@ -311,12 +285,50 @@ export async function runSweep(
       notifier: options.notifier!,
       links: options.links,
       now,
-      warnBeforeMs: options.notifier?.warn ? settings.warnBeforeMs ?? 0 : 0,
+      warnBeforeMs,
       timeoutMs,
       by: options.by,
       audit: options.audit,
     });
   }
+}
+
+/** A warning to send: why, when the stop comes, whether it is an idle one. */
+interface PlannedWarning {
+  reason: string;
+  stopAt: number;
+  idle: boolean;
+}
+
+/**
+ * Whether a stop of `instance` needs a warning first: null to go on as
+ * without warnings (a stop already warned about and due, or nothing to
+ * warn of), `wait` for a warned stop not yet due, or the warning to send
+ * (for a stop due now, or one due within `warnBeforeMs`).
+ */
+function warningGate(
+  instance: Instance,
+  plan: Plan,
+  options: { now: Date; warnBeforeMs: number; idle: boolean; maxRuntimeMs: number | null },
+): PlannedWarning | "wait" | null {
+  const now = options.now.getTime();
+  const { warnBeforeMs, idle } = options;
+  if (plan !== null) {
+    if ("problem" in plan || plan.action !== "stop") return null;
+    const gate = stopGate(instance, { now, dueAt: now, warnBeforeMs, idle });
+    if (gate.kind === "act") return null;
+    return gate.kind === "wait" ? "wait" : { reason: plan.reason, stopAt: gate.stopAt, idle };
+  }
+  if (instance.state !== "running") return null;
+  const stopFor = (t: number) => {
+    const later = planFor(instance, new Date(t), options.maxRuntimeMs);
+    return later !== null && "action" in later && later.action === "stop" ? later : null;
+  };
+  const stopAt = upcomingStop(now, warnBeforeMs, (t) => stopFor(t) !== null);
+  const later = stopAt === null ? null : stopFor(stopAt);
+  if (stopAt === null || later === null) return null;
+  const gate = stopGate(instance, { now, dueAt: stopAt, warnBeforeMs, idle: false });
+  return gate.kind === "warn" ? { reason: later.reason, stopAt: gate.stopAt, idle: false } : null;
 }
 
 /** The idle stops of `region`'s running, unheld instances; null without CloudWatch. */

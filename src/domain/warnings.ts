@@ -38,7 +38,7 @@ export type StopGate =
  * now), for `warnBeforeMs` > 0.
  */
 export function stopGate(
-  instance: Pick<Instance, "tags">,
+  instance: Pick<Instance, "tags" | "launchTime">,
   options: { now: number; dueAt: number; warnBeforeMs: number; idle: boolean },
 ): StopGate {
   const { now, warnBeforeMs } = options;
@@ -52,12 +52,15 @@ export function stopGate(
 
 /** The planned stop a standing warning covers, or null when none does. */
 function warnedFor(
-  instance: Pick<Instance, "tags">,
+  instance: Pick<Instance, "tags" | "launchTime">,
   options: { now: number; warnBeforeMs: number; idle: boolean },
 ): number | null {
   const text = instance.tags[WARNED_TAG];
   const warned = text ? parseIsoTime(text) : null;
   if (warned === null || options.now >= warned + WARNING_GRACE_MS) return null;
+  // Started again after the stop it was warned for (EC2 moves the launch time): a new run.
+  const launched = instance.launchTime ? parseIsoTime(instance.launchTime) : null;
+  if (launched !== null && launched >= warned) return null;
   if (options.idle) {
     const active = instance.tags[LAST_ACTIVE_TAG];
     const at = active ? parseIsoTime(active) : null;

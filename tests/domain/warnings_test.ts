@@ -87,6 +87,28 @@ Deno.test("a schedule's stop is warned about WARN_BEFORE ahead, once, with its t
   );
 });
 
+Deno.test("a box started again after its warned stop gets a warning of its own before the next stop", async () => {
+  const { sweepAt, simulator, state, posted, app, clock } = await warned([
+    box(A, { "workwork:schedule": "daily 08:00-19:00 UTC" }),
+  ]);
+  await sweepAt("2026-11-26T18:46:00Z");
+  assertEquals((await sweepAt("2026-11-26T19:00:00Z")).actions.length, 1);
+  assertEquals(state(A).state, "stopped");
+  // Someone starts it by hand, outside its hours, within the hour of the old warning.
+  clock.now = Date.parse("2026-11-26T19:20:00Z");
+  const start = await app.request(`/instance/${REGION}/${A}/start`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(start.status, 204);
+  simulator.instance(REGION, A);
+  const report = await sweepAt("2026-11-26T19:25:00Z");
+  assertEquals(report.actions, []);
+  assertEquals(report.warnings.map(({ stop_at }) => stop_at), ["2026-11-26T19:40:00.000Z"]);
+  assertEquals(state(A).state, "running");
+  assertEquals(posted.filter((text) => text.includes("will be stopped")).length, 2);
+});
+
 Deno.test("a max runtime's stop is warned about ahead; without LINK_SECRET the warning carries no links", async () => {
   const { sweepAt, posted, state } = await warned([
     box(A, { "workwork:max_runtime": "4h", start_time: "2026-11-26T08:00:00.000Z" }),
