@@ -119,12 +119,16 @@ async function handle(
 async function sweep(bindings: unknown, by: string): Promise<void> {
   try {
     const report = await (await serviceFor(bindings)).sweep(by);
-    if (report && (report.actions.length > 0 || report.problems.length > 0)) {
+    if (
+      report &&
+      (report.actions.length > 0 || report.warnings.length > 0 || report.problems.length > 0)
+    ) {
       log(JSON.stringify({
         event: "sweep_run",
         at: report.at,
         by,
         actions: report.actions.length,
+        warnings: report.warnings.length,
         problems: report.problems,
       }));
     }
