@@ -44,10 +44,8 @@ export function stopGate(
   const { now, warnBeforeMs } = options;
   const warned = warnedFor(instance, options);
   if (warned !== null) return now >= warned ? { kind: "act" } : { kind: "wait", stopAt: warned };
-  return {
-    kind: "warn",
-    stopAt: Math.max(options.dueAt, now + (options.dueAt > now ? 0 : warnBeforeMs)),
-  };
+  // A stop known ahead keeps its time; one due now waits the whole warning.
+  return { kind: "warn", stopAt: options.dueAt > now ? options.dueAt : now + warnBeforeMs };
 }
 
 /** The planned stop a standing warning covers, or null when none does. */
