@@ -9,6 +9,7 @@ import { CREDENTIAL_VARIABLES } from "../aws/credentials.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
+import { IDLE_VARIABLES, type IdleSettings, idleSettings, SettingError } from "./idle_settings.ts";
 
 /**
  * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all
@@ -36,13 +37,14 @@ export const CONFIG_VARIABLES = [
   "NOTIFY_WEBHOOK_URL",
   "SLACK_SIGNING_SECRET",
   "DISCORD_PUBLIC_KEY",
+  ...IDLE_VARIABLES,
 ] as const;
 
 /** The environment as the service sees it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The service's settings. */
-export interface Config {
+export interface Config extends IdleSettings {
   /** The key that grants full access (`API_KEY`); null when only `API_KEYS` is set, or in demo mode. */
   apiKey: string | null;
   /** More keys, with scopes (`API_KEYS`). */
@@ -120,6 +122,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
     slackSigningSecret: env.SLACK_SIGNING_SECRET?.trim() || null,
     discordPublicKey: discordPublicKey(env),
+    ...idleSettingsOf(env),
   };
 }
 
@@ -132,6 +135,15 @@ function discordPublicKey(env: Env): string | null {
     );
   }
   return value.toLowerCase();
+}
+
+function idleSettingsOf(env: Env): IdleSettings {
+  try {
+    return idleSettings(env, (name) => urlSetting(env, name, "any"));
+  } catch (error) {
+    if (error instanceof SettingError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function apiKeyList(env: Env): ApiKeySpec[] {

@@ -5,8 +5,8 @@
  * @module
  */
 
-/** Everything a key's `actions` list may name. */
-export const SCOPE_ACTIONS = ["read", "start", "stop", "reboot", "sweep"] as const;
+/** Everything a key's `actions` list may name; `active` sends heartbeats (`POST …/active`). */
+export const SCOPE_ACTIONS = ["read", "start", "stop", "reboot", "sweep", "active"] as const;
 /** One of {@linkcode SCOPE_ACTIONS}. */
 export type ScopeAction = typeof SCOPE_ACTIONS[number];
 
@@ -36,7 +36,12 @@ export interface ScopeRequest {
  */
 export function scopeDenial(scope: KeyScope, request: ScopeRequest): string | null {
   if (scope.actions && !scope.actions.has(request.action)) {
-    return `This key may not ${request.action === "read" ? "read instances" : request.action}`;
+    const what = request.action === "read"
+      ? "read instances"
+      : request.action === "active"
+      ? "send heartbeats (active)"
+      : request.action;
+    return `This key may not ${what}`;
   }
   if (request.region !== undefined && scope.regions && !scope.regions.has(request.region)) {
     return `This key may not act in region "${request.region}"`;

@@ -27,6 +27,13 @@ export const HEALTH_PATH = "/healthz";
 type Json = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const LINK_TOKEN = {
+  name: "token",
+  in: "path",
+  required: true,
+  description: "A signed link token from a warning; any other answers 404 (`link`)",
+  schema: { type: "string" },
+};
 const KEYED = [
   { apiKeyHeader: [] },
   { apiKeyDashHeader: [] },
@@ -238,6 +245,57 @@ export const OPENAPI_DOCUMENT: Json = {
           },
           ...AUTH_ERRORS,
           ...BODY_ERRORS,
+          "503": EC2_ERRORS["503"],
+        },
+      },
+    },
+    "/instance/{region}/{instance_id}/active": {
+      post: {
+        operationId: "heartbeat",
+        summary: "Say the instance is in use (a heartbeat from the box)",
+        description:
+          "Writes `workwork:last_active` (the current ISO time), which keeps an idle rule from stopping the box. At most once per 5 minutes per instance: the tag is read first (one DescribeInstances), and a call that finds it younger than that answers 204 without writing. Needs `active` in the key's scope.",
+        parameters: [REGION, INSTANCE_ID],
+        responses: {
+          "204": { description: "Noted (or noted less than 5 minutes ago)" },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+        },
+      },
+    },
+    "/link/{token}": {
+      get: {
+        operationId: "linkPage",
+        summary: "The page of a signed link: one button, and nothing changes",
+        parameters: [LINK_TOKEN],
+        description:
+          "Links come in warnings before automatic stops (keep 1 h, keep 4 h, stop now), signed with `LINK_SECRET`. No key: the signature is the permission.",
+        security: [],
+        responses: {
+          "200": {
+            description: "The page",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          "404": error("Not a valid link, or links are not configured (`link`)"),
+          "410": error("The link has expired (`link`)"),
+        },
+      },
+      post: {
+        operationId: "useLink",
+        summary: "Do what a signed link names (the page's button)",
+        parameters: [LINK_TOKEN],
+        description:
+          'Keep (`workwork:hold_until` 1 or 4 hours from now), stop or start the one instance the link names. Audited (`event: "link"`).',
+        security: [],
+        responses: {
+          "200": {
+            description: "What was done",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          "404": error("Not a valid link, or links are not configured (`link`)"),
+          "410": error("The link has expired (`link`)"),
+          "409": EC2_ERRORS["409"],
+          "502": EC2_ERRORS["502"],
           "503": EC2_ERRORS["503"],
         },
       },
@@ -471,6 +529,28 @@ export const OPENAPI_DOCUMENT: Json = {
                 name: { type: ["string", "null"] },
                 action: { type: "string", enum: ["start", "stop"] },
                 reason: { type: "string" },
+                outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
+                error: { type: "string" },
+              },
+            },
+          },
+          warnings: {
+            type: "array",
+            description:
+              "Warnings of stops to come (WARN_BEFORE), sent to the webhook with their links; the stop follows at stop_at",
+            items: {
+              type: "object",
+              required: ["region", "instance_id", "name", "action", "reason", "outcome"],
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description: "null (with `name`) when the key may not read the instance",
+                },
+                name: { type: ["string", "null"] },
+                action: { type: "string", enum: ["stop"] },
+                reason: { type: "string" },
+                stop_at: { type: "string", format: "date-time" },
                 outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
                 error: { type: "string" },
               },

@@ -24,6 +24,8 @@ import { runSweep, type SweepReport } from "../domain/sweep.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
 import type { Ec2Simulator, SimulatedInstanceSeed } from "../simulator/ec2.ts";
 import type { DemoFactory } from "./demo.ts";
+import type { CloudWatchSimulator } from "../simulator/cloudwatch.ts";
+import { idleWiring } from "./idle_wiring.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
 const DEMO_CREDENTIALS = {
@@ -58,6 +60,8 @@ export interface ServiceOptions extends LoadConfigOptions {
    * production Workers bundle): `DEMO=true` is a configuration error.
    */
   demo?: DemoFactory;
+  /** The clock of the service, its sweep and, in demo mode, its simulators. Default: the time. */
+  now?: () => Date;
 }
 
 /** A configured service. */
@@ -66,6 +70,8 @@ export interface Service {
   app: Hono<any>;
   /** The simulator in demo mode, null when the service talks to AWS. */
   simulator: Ec2Simulator | null;
+  /** The simulated CloudWatch in demo mode, null when the service talks to AWS. */
+  cloudwatchSimulator: CloudWatchSimulator | null;
   /** The instances the demo started with; empty when the service talks to AWS. */
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
@@ -96,9 +102,14 @@ export async function createService(
     credentialsFound: chain ? chain.source !== null : undefined,
   });
   if (config.demo && !options.demo) throw new ConfigError(NO_DEMO_IN_THIS_BUILD);
-  const demo = config.demo ? options.demo!() : null;
+  const clock = options.now ?? (() => new Date());
+  const demo = config.demo ? options.demo!({ now: clock }) : null;
   const seeds = demo?.seeds ?? [];
   const simulator = demo?.simulator ?? null;
+  const idle = idleWiring(config, {
+    simulator: demo?.cloudwatch ?? null,
+    fetch: options.fetch,
+  });
   const source = simulator ? null : chain?.source ?? null;
   const credentials = simulator
     ? DEMO_CREDENTIALS
@@ -122,7 +133,13 @@ export async function createService(
     fetch: options.notifyFetch,
     log: options.log,
   });
-  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const sweepSettings = {
+    regions: config.sweepRegions,
+    maxRuntimeMs: config.maxRuntimeMs,
+    idleRule: config.idleRule,
+    warnBeforeMs: config.warnBeforeMs,
+  };
+  const cloudwatch = () => idle.cloudwatch(simulator ? DEMO_CREDENTIALS : source ?? config.aws);
   const audit = options.audit;
   // One queue for the app and the cron's sweep: their changes to one instance never overlap.
   const changes = new InstanceChangeQueue();
@@ -139,17 +156,23 @@ export async function createService(
     sweep: sweepSettings,
     changes,
     chatFetch: options.chatFetch,
+    now: clock,
+    cloudwatch,
+    links: idle.links,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const cloudwatchNow = await cloudwatch().catch(() => null);
     const report = await runSweep(ec2, sweepSettings, {
-      now: new Date(),
+      now: clock(),
       timeoutMs: config.timeoutMs,
       by,
       audit: audit && ((entry) => audit(JSON.stringify(entry))),
       notifier,
       changes,
-      clock: () => new Date(),
+      clock,
+      cloudwatch: cloudwatchNow,
+      links: idle.links,
     });
     await notifier.settled();
     return report;
@@ -157,6 +180,7 @@ export async function createService(
   return {
     app,
     simulator,
+    cloudwatchSimulator: idle.simulator,
     demoInstances: seeds,
     generatedApiKey,
     credentials: {

@@ -44,12 +44,15 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * routes (issue 17) added 9 KiB to each; the live dashboard (issue 18: its
  * script, the Stop menu, the manifest and the icon drawn at run time) added
  * 5.0 KiB to each (production 74,742 → 79,867 bytes, demo 83,439 → 88,510),
- * so both budgets rose by 4 KiB (76 → 80, 84 → 88); plus room for small
- * changes. Crossing one is a decision to take in review (raise it, or make
+ * so both budgets rose by 4 KiB (76 → 80, 84 → 88); idle stops (issue 15:
+ * the CloudWatch client and its XML, warnings, signed links and their page;
+ * the demo also the simulated CloudWatch) added 6.6 KiB to production (88,494
+ * bytes) and 9.9 KiB to the demo (100,634), so 80 → 90 and 88 → 102; plus
+ * room for small changes. Crossing one is a decision to take in review (raise it, or make
  * the bundle smaller), not something `deno task build` shouts about.
  * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 80 * 1024, "build:demo": 88 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 90 * 1024, "build:demo": 102 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {

@@ -152,6 +152,8 @@ const PARAMETER_SAMPLES: Record<string, Samples<string>> = {
   hibernate: { accept: ["true", "false"], refuse: ["yes", "2"] },
   force: { accept: ["true", "false"], refuse: ["yes", "2"] },
   dry_run: { accept: ["true", "false"], refuse: ["yes", "2", "null"] },
+  // Any text is a token to check: a bad one answers 404, never 422.
+  token: { accept: ["eyJzdWIiOiJ4In0.c2ln", "x", "a.b.c"], refuse: [] },
 };
 
 /** Samples of each JSON body field. */

@@ -26,7 +26,7 @@ export interface AuditRecord {
   client: string;
   method: string;
   /**
-   * `start`, `stop`, `reboot`, `read`, `list`, `sweep`, `sign_in`, `sign_out`;
+   * `start`, `stop`, `reboot`, `active` (a heartbeat), `read`, `list`, `sweep`, `sign_in`, `sign_out`;
    * null when the path names none.
    */
   action: string | null;
@@ -141,7 +141,7 @@ function target(c: Context): Pick<AuditRecord, "action" | "region" | "instance">
   const knownRegion = region !== undefined && isRegionName(region) ? region : null;
   const knownInstance = instance !== undefined && isInstanceId(instance) ? instance : null;
   let knownAction: string | null = null;
-  if (action !== undefined) knownAction = isAction(action) ? action : null;
+  if (action !== undefined) knownAction = isAction(action) || action === "active" ? action : null;
   else if (instance !== undefined) knownAction = "read";
   else if (region !== undefined) knownAction = "list";
   return { action: knownAction, region: knownRegion, instance: knownInstance };
