@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
-    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
+    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
   ];
   for (const routes of modules) app.route("/", routes);
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());

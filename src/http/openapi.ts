@@ -362,6 +362,9 @@ export const OPENAPI_DOCUMENT: Json = {
           "name",
           "launch_time",
           "uptime_seconds",
+          "last_change",
+          "next",
+          "hold_until",
         ],
         properties: {
           public_dns_name: { type: ["string", "null"] },
@@ -376,6 +379,56 @@ export const OPENAPI_DOCUMENT: Json = {
             type: ["integer", "null"],
             description: "Since `start_time` while running; null otherwise or when unknown",
           },
+          last_change: {
+            oneOf: [{ type: "null" }, ref("LastChange")],
+            description:
+              "Who last changed the state, how and when, from the `workwork:last_change` tag; null when absent or unreadable. A claim anyone who may tag the instance can write: the audit log is the record",
+          },
+          next: {
+            oneOf: [{ type: "null" }, ref("NextAction")],
+            description:
+              "What the sweep will do next and why; null when nothing: no rule applies, or the region is not in `SWEEP_REGIONS`",
+          },
+          hold_until: {
+            type: ["string", "null"],
+            format: "date-time",
+            description: "The end of an active hold (`workwork:hold_until`); null when not held",
+          },
+        },
+      },
+      LastChange: {
+        type: "object",
+        required: ["by", "action", "at"],
+        properties: {
+          by: {
+            type: "string",
+            description: "`key <name>`, `sweep cron`, `sweep key <name>`",
+          },
+          action: { type: "string", enum: [...ACTIONS] },
+          at: { type: "string", format: "date-time" },
+        },
+      },
+      NextAction: {
+        type: "object",
+        required: ["action", "at", "rule", "reason"],
+        properties: {
+          action: {
+            type: ["string", "null"],
+            enum: ["start", "stop", null],
+            description:
+              "null when a sweep tag cannot be read: the sweep leaves the instance alone",
+          },
+          at: {
+            type: ["string", "null"],
+            format: "date-time",
+            description:
+              "From when the sweep acts: its first run at or after this time (the cron runs every 5 minutes); now when overdue",
+          },
+          rule: {
+            type: "string",
+            description: "`schedule`, `max_runtime`, `hold` (a hold that cannot be read)",
+          },
+          reason: { type: "string", description: "What the sweep's report will say" },
         },
       },
       Session: {

@@ -8,6 +8,7 @@
 import type { Ec2Client } from "../../aws/ec2.ts";
 import { toApiError } from "../errors.ts";
 import { instanceView, listInstances } from "../../domain/instances.ts";
+import { type PlanSettings, regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
 import type { RegionListing } from "./page.ts";
 
@@ -38,6 +39,8 @@ export function visibleRegions(settings: RegionSettings, scope: KeyScope): strin
 export interface ListingSource {
   ec2: Ec2Client | null;
   now: () => Date;
+  /** The sweep's regions and default limit, for each instance's `next`. */
+  sweep?: PlanSettings & { regions: readonly string[] };
 }
 
 /**
@@ -63,7 +66,7 @@ export async function regionListing(
       region,
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at))
+        .map((instance) => instanceView(instance, at, regionPlanner(source.sweep, region)))
         .sort((a, b) => (a.name ?? UNNAMED_LAST).localeCompare(b.name ?? UNNAMED_LAST)),
     };
   } catch (error) {

@@ -17,6 +17,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
 import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
+import type { SweepSettings } from "../../domain/sweep.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
@@ -43,6 +44,8 @@ export interface DashboardDeps {
   limiter: FailureLimiter;
   /** Issues and checks the session cookie. */
   sessions: Sessions;
+  /** The sweep's regions and default limit, for each instance's `next`. */
+  sweep?: SweepSettings;
 }
 
 /** What `GET /session` and a JSON sign-in answer. */

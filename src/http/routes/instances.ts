@@ -18,6 +18,7 @@ import {
   listInstances,
   StartTimeNotWrittenError,
 } from "../../domain/instances.ts";
+import { regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
 import { waitForState, type WaitResult } from "../../domain/wait.ts";
 import { actionOptions } from "../action_options.ts";
@@ -37,7 +38,7 @@ const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 export function instanceRoutes(
   deps: Pick<
     RouteDeps,
-    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep"
+    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep" | "sweep"
   >,
 ): Hono<Env> {
   const { config, ec2, now, dashboardAuth: auth, changes } = deps;
@@ -70,7 +71,7 @@ export function instanceRoutes(
     return c.json({
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at)),
+        .map((instance) => instanceView(instance, at, regionPlanner(deps.sweep, region))),
     });
   });
 
@@ -80,7 +81,7 @@ export function instanceRoutes(
     requireScope(scope, { action: "read", region, instanceId });
     const instance = await describeInstance(ec2(c), region, instanceId, { signal });
     requireTags(scope, instance);
-    return c.json(instanceView(instance, now()));
+    return c.json(instanceView(instance, now(), regionPlanner(deps.sweep, region)));
   });
 
   app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
@@ -104,7 +105,7 @@ export function instanceRoutes(
     try {
       outcome = await changeState(
         ec2(c),
-        { region, instanceId, action, now: now(), hibernate, force, dryRun },
+        { region, instanceId, action, now: now(), hibernate, force, dryRun, by },
         { signal, queue: changes, clock: now },
       );
     } catch (error) {
@@ -126,7 +127,8 @@ export function instanceRoutes(
       now: () => now().getTime(),
       sleep: deps.sleep,
     });
-    return c.json(instanceView(result.instance, now()), waitAnswerStatus(result, action));
+    const view = instanceView(result.instance, now(), regionPlanner(deps.sweep, region));
+    return c.json(view, waitAnswerStatus(result, action));
   });
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
