@@ -8,7 +8,12 @@
  *
  * @module
  */
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
+import {
+  DEFAULT_WAIT_SECONDS,
+  HOLD_UNTIL_PATTERN,
+  MAX_HOLD_HOURS,
+  MAX_WAIT_SECONDS,
+} from "./action_options.ts";
 import { PAGE_ACTIONS } from "./dashboard/routes.ts";
 import { REGION_PATTERN } from "../aws/endpoints.ts";
 import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
@@ -136,6 +141,67 @@ const CHANGE_OPERATION: Json = {
   },
 };
 
+const HOURS = {
+  type: "integer",
+  minimum: 1,
+  maximum: MAX_HOLD_HOURS,
+  description: "Hold for this many hours from now",
+};
+const UNTIL = {
+  type: "string",
+  format: "date-time",
+  pattern: HOLD_UNTIL_PATTERN.source,
+  description:
+    `Hold until this time (with an offset), after now and at most ${MAX_HOLD_HOURS} hours ahead`,
+};
+
+const HOLD_PATH_ITEM: Json = {
+  post: {
+    operationId: "holdInstance",
+    summary: "Keep an instance: the sweep leaves it alone until a time",
+    description:
+      "Writes `workwork:hold_until` (one CreateTags): until then the sweep neither stops nor autostarts the instance. Give `hours` or `until`, in the query or the JSON body. Needs `hold` in the key's scope (a key that may `stop` may hold). Setting a hold replaces any earlier one.",
+    parameters: [
+      REGION,
+      INSTANCE_ID,
+      queryParam("hours", "Hold for this many hours from now", HOURS),
+      queryParam("until", "Hold until this time", UNTIL),
+    ],
+    requestBody: {
+      required: false,
+      content: {
+        "application/json": {
+          schema: {
+            type: "object",
+            properties: { api_key: { type: "string" }, hours: HOURS, until: UNTIL },
+          },
+        },
+      },
+    },
+    responses: {
+      "200": {
+        description: "The hold is set",
+        content: { "application/json": { schema: ref("Hold") } },
+      },
+      ...AUTH_ERRORS,
+      ...EC2_ERRORS,
+      ...BODY_ERRORS,
+    },
+  },
+  delete: {
+    operationId: "releaseInstance",
+    summary: "Release a hold: the sweep's rules apply again from its next run",
+    description:
+      "Deletes `workwork:hold_until` (one DeleteTags of that key only). Releasing an instance that holds none succeeds. Needs `hold` in the key's scope.",
+    parameters: [REGION, INSTANCE_ID],
+    responses: {
+      "204": { description: "No hold remains" },
+      ...AUTH_ERRORS,
+      ...EC2_ERRORS,
+    },
+  },
+};
+
 const SIGN_OUT: Json = {
   summary: "Sign out: clear the session cookie",
   description: "`POST /session/delete` is the same for the dashboard's form (303 to `/`).",
@@ -209,6 +275,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
+    "/instance/{region}/{instance_id}/hold": HOLD_PATH_ITEM,
     "/instance/{region}/{instance_id}/{action}": {
       post: { operationId: "changeInstance", ...CHANGE_OPERATION },
       put: { operationId: "changeInstanceByPut", ...CHANGE_OPERATION },
@@ -394,6 +461,15 @@ export const OPENAPI_DOCUMENT: Json = {
             format: "date-time",
             description: "The end of an active hold (`workwork:hold_until`); null when not held",
           },
+        },
+      },
+      Hold: {
+        type: "object",
+        required: ["region", "instance_id", "hold_until"],
+        properties: {
+          region: { type: "string" },
+          instance_id: { type: "string", pattern: INSTANCE_ID_PATTERN.source },
+          hold_until: { type: "string", format: "date-time" },
         },
       },
       LastChange: {

@@ -152,6 +152,11 @@ const PARAMETER_SAMPLES: Record<string, Samples<string>> = {
   hibernate: { accept: ["true", "false"], refuse: ["yes", "2"] },
   force: { accept: ["true", "false"], refuse: ["yes", "2"] },
   dry_run: { accept: ["true", "false"], refuse: ["yes", "2", "null"] },
+  hours: { accept: ["1", "4", "168"], refuse: ["0", "169", "1.5", "four", ""] },
+  until: {
+    accept: ["2026-11-26T13:00:00Z", "2026-11-27T12:00:00.000+01:00", "2026-12-03T11:00Z"],
+    refuse: ["tomorrow", "2026-11-26T13:00:00", "2026-11-26", ""],
+  },
 };
 
 /** Samples of each JSON body field. */
@@ -162,6 +167,11 @@ const BODY_SAMPLES: Record<string, Samples<unknown>> = {
   hibernate: { accept: [true, false], refuse: ["yes", 2] },
   force: { accept: [true, false], refuse: ["yes", 2] },
   dry_run: { accept: [true, false], refuse: ["yes", 2, null] },
+  hours: { accept: [1, 4, 168], refuse: [0, 169, 1.5, "4", null] },
+  until: {
+    accept: ["2026-11-26T13:00:00Z", "2026-11-27T12:00:00.000+01:00"],
+    refuse: ["tomorrow", "2026-11-26T13:00:00", 5, null],
+  },
 };
 
 interface Operation {

@@ -15,6 +15,7 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
+import { actionAllowed } from "../../domain/scopes.ts";
 import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
 import type { SweepSettings } from "../../domain/sweep.ts";
@@ -28,7 +29,7 @@ import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts
 import { dashboardPage, signInPage } from "./page.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
-export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+export const PAGE_ACTIONS = ["read", "start", "stop", "reboot", "hold"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
@@ -52,7 +53,7 @@ export interface DashboardDeps {
 export interface SessionInfo {
   /** The key's name, never the key. */
   name: string;
-  /** Of `read`, `start`, `stop`, `reboot`: what the key may do. */
+  /** Of `read`, `start`, `stop`, `reboot`, `hold`: what the key may do. */
   actions: string[];
   /** The regions the dashboard lists for this key. */
   regions: string[];
@@ -182,7 +183,7 @@ export function sessionInfo(config: DashboardDeps["config"], entry: ApiKeyEntry)
   const { scope } = entry;
   return {
     name: entry.name,
-    actions: PAGE_ACTIONS.filter((action) => !scope.actions || scope.actions.has(action)),
+    actions: PAGE_ACTIONS.filter((action) => actionAllowed(scope, action)),
     regions: visibleRegions(config, scope),
   };
 }

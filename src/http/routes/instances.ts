@@ -21,7 +21,8 @@ import {
 import { regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
 import { waitForState, type WaitResult } from "../../domain/wait.ts";
-import { actionOptions } from "../action_options.ts";
+import { actionOptions, holdEnd, noOptions } from "../action_options.ts";
+import { releaseHold, setHold } from "../../domain/holds.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
@@ -30,6 +31,7 @@ import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+const HOLD_PATH = "/instance/:region/:instance_id/hold";
 
 /**
  * The instance routes; they take a key or the dashboard's session, whose
@@ -83,6 +85,37 @@ export function instanceRoutes(
     requireTags(scope, instance);
     return c.json(instanceView(instance, now(), regionPlanner(deps.sweep, region)));
   });
+
+  // Before the change route, whose `:action` would take "hold" for an unknown action.
+  app.post(HOLD_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const until = await holdEnd(c, now());
+    await requireHold(c, { region, instanceId, signal });
+    await setHold(ec2(c), { region, instanceId, until }, { signal });
+    return c.json({ region, instance_id: instanceId, hold_until: until.toISOString() });
+  });
+
+  app.delete(HOLD_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    await noOptions(c);
+    await requireHold(c, { region, instanceId, signal });
+    await releaseHold(ec2(c), { region, instanceId }, { signal });
+    return c.body(null, 204);
+  });
+
+  app.all(HOLD_PATH, methodNotAllowed(["POST", "DELETE"]));
+
+  /** Refuses a hold the key's scope does not allow; a key limited by tags costs a read. */
+  async function requireHold(
+    c: Context<Env>,
+    { region, instanceId, signal }: { region: string; instanceId: string; signal: AbortSignal },
+  ) {
+    const scope = c.get("apiKey").scope;
+    requireScope(scope, { action: "hold", region, instanceId });
+    if (scope.tags) {
+      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
+    }
+  }
 
   app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
     const { region, instanceId, signal } = target(c);
