@@ -19,6 +19,11 @@ import { REGION_PATTERN } from "../aws/endpoints.ts";
 import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
 import { ACTIONS } from "../domain/instances.ts";
 import { SWEEP_OUTCOMES } from "../domain/sweep.ts";
+import {
+  EC2_MIN_MAX_RESULTS,
+  MAX_PAGE_LIMIT,
+  PAGE_TOKEN_PATTERN,
+} from "../domain/instance_pages.ts";
 import { MAX_WAIT_POLLS } from "../domain/wait.ts";
 import { SERVICE_VERSION } from "./version.ts";
 
@@ -249,6 +254,16 @@ export const OPENAPI_DOCUMENT: Json = {
             description: "Only instances whose tag KEY has this value, e.g. `tag:Name=dev-box`",
             schema: { type: "string" },
           },
+          queryParam(
+            "limit",
+            `One page of at most this many instances (one DescribeInstances; EC2's MaxResults, at least ${EC2_MIN_MAX_RESULTS}, a smaller page cut from it). Without \`limit\` or \`next_token\`: every page, as before`,
+            { type: "integer", minimum: 1, maximum: MAX_PAGE_LIMIT },
+          ),
+          queryParam(
+            "next_token",
+            `The page after the one that answered this \`next_token\` (opaque; pages of ${MAX_PAGE_LIMIT} without \`limit\`). A token this service did not give, or EC2 no longer honours: 422 \`next_token\``,
+            { type: "string", pattern: PAGE_TOKEN_PATTERN.source },
+          ),
         ],
         responses: {
           "200": {
@@ -526,8 +541,15 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       InstanceList: {
         type: "object",
-        required: ["instances"],
-        properties: { instances: { type: "array", items: ref("Instance") } },
+        required: ["instances", "next_token"],
+        properties: {
+          instances: { type: "array", items: ref("Instance") },
+          next_token: {
+            type: ["string", "null"],
+            description:
+              "With `limit` or `next_token`: the token of the next page, null on the last. A page may hold fewer than `limit` instances (EC2's short pages, instances the key's scope hides) and still have a next one. Always null for the whole listing",
+          },
+        },
       },
       ChangeBody: {
         type: "object",

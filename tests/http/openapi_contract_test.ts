@@ -152,6 +152,11 @@ const PARAMETER_SAMPLES: Record<string, Samples<string>> = {
   hibernate: { accept: ["true", "false"], refuse: ["yes", "2"] },
   force: { accept: ["true", "false"], refuse: ["yes", "2"] },
   dry_run: { accept: ["true", "false"], refuse: ["yes", "2", "null"] },
+  limit: { accept: ["1", "5", "1000"], refuse: ["0", "1001", "1.5", "ten", "", "-1"] },
+  next_token: {
+    accept: ["WzEsbnVsbCwxXQ", "WzEsbnVsbCwwXQ"],
+    refuse: ["", "not a token", "abc$", "a".repeat(4097)],
+  },
   hours: { accept: ["1", "4", "168"], refuse: ["0", "169", "1.5", "four", ""] },
   until: {
     accept: ["2026-11-26T13:00:00Z", "2026-11-27T12:00:00.000+01:00", "2026-12-03T11:00Z"],

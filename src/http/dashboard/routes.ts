@@ -25,7 +25,12 @@ import { methodNotAllowed } from "../method_not_allowed.ts";
 import { requestSite } from "../middleware/origin.ts";
 import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
-import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
+import {
+  DASHBOARD_PAGE_SIZE,
+  regionListing,
+  type RegionSettings,
+  visibleRegions,
+} from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
@@ -128,7 +133,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     if (token === undefined) await startSession(c, entry);
     const info = sessionInfo(deps.config, entry);
     const regions = await Promise.all(
-      info.regions.map((region) => regionListing(deps, region, entry.scope, c.get("deadline"))),
+      info.regions.map((region) =>
+        regionListing(deps, region, entry.scope, c.get("deadline"), { limit: DASHBOARD_PAGE_SIZE })
+      ),
     );
     return c.html(dashboardPage({ nonce, session: info, regions }));
   });

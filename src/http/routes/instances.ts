@@ -19,6 +19,13 @@ import {
   StartTimeNotWrittenError,
 } from "../../domain/instances.ts";
 import { regionPlanner } from "../../domain/plans.ts";
+import {
+  listInstancePage,
+  MAX_PAGE_LIMIT,
+  PAGE_TOKEN_PATTERN,
+  type PageRequest,
+  PageTokenError,
+} from "../../domain/instance_pages.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
 import { waitForState, type WaitResult } from "../../domain/wait.ts";
 import { actionOptions, holdEnd, noOptions } from "../action_options.ts";
@@ -65,15 +72,31 @@ export function instanceRoutes(
 
   app.get(LIST_PATH, auth, async (c) => {
     const region = regionOf(c);
-    const filters = listFilters(new URL(c.req.url).searchParams);
+    const query = new URL(c.req.url).searchParams;
+    const filters = listFilters(query);
+    const page = pageOf(query);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region });
-    const instances = await listInstances(ec2(c), region, filters, { signal: c.get("deadline") });
+    const signal = c.get("deadline");
+    let instances, nextToken: string | null = null;
+    if (page === null) {
+      instances = await listInstances(ec2(c), region, filters, { signal });
+    } else {
+      try {
+        ({ instances, nextToken } = await listInstancePage(ec2(c), region, filters, page, {
+          signal,
+        }));
+      } catch (error) {
+        if (error instanceof PageTokenError) throw new ApiError(422, "next_token", error.message);
+        throw error;
+      }
+    }
     const at = now();
     return c.json({
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
         .map((instance) => instanceView(instance, at, regionPlanner(deps.sweep, region))),
+      next_token: nextToken,
     });
   });
 
@@ -212,4 +235,30 @@ function listFilters(query: URLSearchParams): InstanceFilters {
     }
   }
   return filters;
+}
+
+/**
+ * The page the listing asks for: `limit` (1 to 1000) and `next_token`; null
+ * for the whole listing (neither given). A `next_token` without `limit`
+ * reads pages of {@linkcode MAX_PAGE_LIMIT}.
+ */
+export function pageOf(query: URLSearchParams): PageRequest | null {
+  const limit = query.get("limit");
+  const token = query.get("next_token");
+  if (limit === null && token === null) return null;
+  if (query.getAll("limit").length > 1 || query.getAll("next_token").length > 1) {
+    throw new ApiError(
+      422,
+      limit === null ? "next_token" : "limit",
+      "Give limit and next_token once each",
+    );
+  }
+  const number = limit === null ? MAX_PAGE_LIMIT : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
+  if (!(number >= 1 && number <= MAX_PAGE_LIMIT)) {
+    throw new ApiError(422, "limit", `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  if (token !== null && !PAGE_TOKEN_PATTERN.test(token)) {
+    throw new ApiError(422, "next_token", "next_token must be a token an earlier page gave");
+  }
+  return { limit: number, token: token ?? undefined };
 }
