@@ -36,6 +36,8 @@ export const SCHEDULE_TAG = "workwork:schedule";
  * the cron interval (5 minutes), so one missed run does not skip a morning.
  */
 export const AUTOSTART_GRACE_MS = 15 * 60_000;
+/** The state a transitional one settles into within seconds, for the forecast. */
+const SETTLES_INTO: Readonly<Record<string, string>> = { pending: "running", stopping: "stopped" };
 /** How far ahead a schedule is searched for its next opening or closing: a week and a day. */
 const LOOKAHEAD_DAYS = 8;
 
@@ -175,8 +177,9 @@ export function planNow(
  * instance in another state, no rule tag and no `MAX_RUNTIME`). A planner
  * with a problem ends the search, as in {@linkcode planNow}: the earliest due
  * of those asked before it is next, or else the problem (`action` null). `at` is
- * `now` when the sweep would act at once. Only for instances in a swept
- * region: the caller knows the region.
+ * `now` when the sweep would act at once. A pending instance is forecast as
+ * the running one it becomes, a stopping one as stopped. Only for instances
+ * in a swept region: the caller knows the region.
  */
 export function nextAction(
   instance: Instance,
@@ -189,6 +192,9 @@ export function nextAction(
     return { action: null, at: null, rule: "hold", reason: hold.problem };
   }
   const from = hold === null ? now : new Date(hold.until);
+  // The sweep meets a pending instance running and a stopping one stopped.
+  const settled = SETTLES_INTO[instance.state];
+  if (settled) instance = { ...instance, state: settled };
   let first: Exclude<Due, null | { problem: string }> | null = null;
   for (const planner of planners) {
     const due = planner.due(instance, from, settings);

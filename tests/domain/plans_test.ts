@@ -171,3 +171,12 @@ Deno.test("the sweep acts exactly when next.at has come, never before", () => {
     }
   }
 });
+
+Deno.test("next: a pending instance is forecast as the running one it becomes; the sweep waits for it", () => {
+  const box = instance("pending", {
+    start_time: "2026-12-01T09:00:00.000Z",
+    "workwork:max_runtime": "2h",
+  });
+  assertEquals(nextAction(box, TUESDAY_10, SETTINGS)?.at, "2026-12-01T11:00:00.000Z");
+  assertEquals(planNow(box, new Date("2026-12-01T12:00:00.000Z"), SETTINGS), null);
+});

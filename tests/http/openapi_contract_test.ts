@@ -367,3 +367,46 @@ Deno.test("the routes' answers match the documented schemas, errors included", a
   const real = await assertAnswers("/sweep", "runSweep", 200, { app: swept.app, init: post });
   assert(real.actions.some((action: Json) => action.outcome === "done"));
 });
+
+Deno.test("answers with last_change, next, a hold and a page token match the documented schemas", async () => {
+  const { app } = await testService({ sweep: { regions: [REGION], maxRuntimeMs: 4 * 3_600_000 } });
+  const post = { method: "POST", headers: KEYED };
+  const held = await assertAnswers(
+    `/instance/${REGION}/${RUNNING_ID}/hold?hours=1`,
+    "holdInstance",
+    200,
+    { app, init: post },
+  );
+  assertEquals(held.instance_id, RUNNING_ID);
+  await assertAnswers(`/instance/${REGION}/${RUNNING_ID}/hold?hours=2`, "holdInstance", 422, {
+    app,
+    init: { ...post, body: "{", headers: { ...KEYED, "content-type": "application/json" } },
+  });
+  await app.request(`/instance/${REGION}/${STOPPED_ID}/start`, post);
+  const read = await assertAnswers(`/instance/${REGION}/${RUNNING_ID}`, "readInstance", 200, {
+    app,
+  });
+  assert(read.next !== null && read.hold_until !== null, JSON.stringify(read));
+  const started = await assertAnswers(`/instance/${REGION}/${STOPPED_ID}`, "readInstance", 200, {
+    app,
+  });
+  assert(started.last_change !== null && started.next !== null, JSON.stringify(started));
+  const page = await assertAnswers(`/instance/${REGION}?limit=1`, "listInstances", 200, { app });
+  assert(typeof page.next_token === "string");
+  await assertAnswers(`/instance/${REGION}?next_token=WzIsbnVsbCwwXQ`, "listInstances", 422, {
+    app,
+  });
+  const unreadable = await testService({
+    sweep: { regions: [REGION], maxRuntimeMs: null },
+    instances: [{
+      id: RUNNING_ID,
+      region: REGION,
+      state: "running",
+      tags: { "workwork:schedule": "sometimes" },
+    }],
+  });
+  const problem = await assertAnswers(`/instance/${REGION}/${RUNNING_ID}`, "readInstance", 200, {
+    app: unreadable.app,
+  });
+  assertEquals(problem.next.action, null);
+});
