@@ -277,11 +277,28 @@ function firstWhen(
 /**
  * The `next` of a region's answers: {@linkcode nextAction} when the sweep
  * visits `region` (`SWEEP_REGIONS`), else nothing, since no rule acts there.
+ * One planner serves one answer: it remembers each schedule's forecast by
+ * text, state and time, so a fleet sharing office hours pays the time-zone
+ * arithmetic once (about 0.2 ms), not once an instance.
  */
 export function regionPlanner(
   settings: (PlanSettings & { regions: readonly string[] }) | undefined,
   region: string,
 ): ((instance: Instance, now: Date) => NextAction | null) | undefined {
   if (!settings || !settings.regions.includes(region)) return undefined;
-  return (instance, now) => nextAction(instance, now, settings);
+  const forecasts = new Map<string, Due>();
+  const schedule: Planner = {
+    rule: SCHEDULE_PLANNER.rule,
+    due(instance, from, planSettings) {
+      const key = `${instance.state}\n${from.getTime()}\n${instance.tags[SCHEDULE_TAG] ?? ""}`;
+      let due = forecasts.get(key);
+      if (due === undefined) {
+        due = SCHEDULE_PLANNER.due(instance, from, planSettings);
+        forecasts.set(key, due);
+      }
+      return due;
+    },
+  };
+  const planners = PLANNERS.map((planner) => planner === SCHEDULE_PLANNER ? schedule : planner);
+  return (instance, now) => nextAction(instance, now, settings, planners);
 }
