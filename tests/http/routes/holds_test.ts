@@ -49,7 +49,7 @@ Deno.test("POST …/hold with hours writes hold_until in one CreateTags, and the
 });
 
 Deno.test("DELETE …/hold deletes only hold_until, and the sweep's rules apply again", async () => {
-  const { app, simulator } = await testService({
+  const { app, simulator, audit } = await testService({
     sweep: { regions: [REGION], maxRuntimeMs: 30 * 60_000 },
   });
   assertEquals(
@@ -58,6 +58,13 @@ Deno.test("DELETE …/hold deletes only hold_until, and the sweep's rules apply 
   );
   const released = await app.request(HOLD, { method: "DELETE", headers: KEYED });
   assertEquals(released.status, 204);
+  const line = JSON.parse(audit.at(-1)!);
+  assertEquals([line.action, line.method, line.instance, line.status], [
+    "release",
+    "DELETE",
+    RUNNING_ID,
+    204,
+  ]);
   assertEquals(simulator.calls.map(({ action }) => action), ["CreateTags", "DeleteTags"]);
   const tags = simulator.instance(REGION, RUNNING_ID)?.tags ?? {};
   assertEquals(HOLD_TAG in tags, false);
