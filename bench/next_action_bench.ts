@@ -1,12 +1,14 @@
 /**
  * The cost of an answer's `next`: one instance's view with and without it,
  * for each kind of rule, and a page of 1000 instances sharing one schedule
- * through one region planner. Ratios side by side; run with
+ * through one region planner; the sweep's own decision, which asks only
+ * about now, next to the window check it made before. Ratios side by side; run with
  * `deno bench --frozen bench/next_action_bench.ts`.
  */
 import type { Instance } from "../src/aws/ec2_types.ts";
 import { instanceView } from "../src/domain/instances.ts";
-import { nextAction, regionPlanner } from "../src/domain/plans.ts";
+import { nextAction, planNow, regionPlanner } from "../src/domain/plans.ts";
+import { isInsideWindow, parseSchedule } from "../src/domain/schedule.ts";
 
 const BASE = {
   id: "i-0a1b2c3d4e5f60718",
@@ -49,4 +51,12 @@ const FLEET = Array.from({ length: 1000 }, (_, i) => ({
 Deno.bench("1000 views sharing one schedule, one region planner", { group: "page" }, () => {
   const planner = regionPlanner(SETTINGS, "us-west-2");
   for (const instance of FLEET) instanceView(instance, NOW, planner);
+});
+
+const BERLIN = parseSchedule("Mon-Fri 08:00-19:00 Europe/Berlin");
+Deno.bench("the sweep before: isInsideWindow", { group: "sweep", baseline: true }, () => {
+  isInsideWindow(BERLIN, NOW);
+});
+Deno.bench("the sweep now: planNow, a schedule inside its window", { group: "sweep" }, () => {
+  planNow(CASES.schedule, NOW, SETTINGS);
 });

@@ -68,10 +68,12 @@ export interface Planner {
   rule: PlanRule;
   /**
    * When, at or after `from`, the rule is due for `instance` as it is now
-   * (its state and tags unchanged); null when never; a problem when its tag
-   * cannot be read. Pure: no clock, no I/O.
+   * (its state and tags unchanged); null when never, or not by `horizon`
+   * (ms; default: no limit), which lets the sweep, asking only about now,
+   * skip the search ahead; a problem when its tag cannot be read. Pure: no
+   * clock, no I/O.
    */
-  due(instance: Instance, from: Date, settings: PlanSettings): Due;
+  due(instance: Instance, from: Date, settings: PlanSettings, horizon?: number): Due;
 }
 
 /** What the sweep does to one instance now, or why it cannot tell. */
@@ -91,7 +93,7 @@ export interface NextAction {
 /** The schedule window: stop outside it; start an `autostart` instance as it opens. */
 export const SCHEDULE_PLANNER: Planner = {
   rule: "schedule",
-  due(instance, from) {
+  due(instance, from, _settings, horizon = Infinity) {
     const text = instance.tags[SCHEDULE_TAG];
     if (!text) return null;
     let schedule: Schedule;
@@ -101,13 +103,14 @@ export const SCHEDULE_PLANNER: Planner = {
       return { problem: `${SCHEDULE_TAG}: ${(error as Error).message}`, rule: "schedule" };
     }
     if (instance.state === "running") {
-      const at = firstWhen(schedule, from, (t) => !isInsideWindow(schedule, new Date(t)), false);
+      const outside = (t: number) => !isInsideWindow(schedule, new Date(t));
+      const at = firstWhen(schedule, from, outside, { grace: false, horizon });
       return at === null
         ? null
         : { action: "stop", at, reason: `outside its schedule "${text}"`, rule: "schedule" };
     }
     if (instance.state === "stopped" && schedule.autostart) {
-      const at = firstWhen(schedule, from, (t) => opensAt(schedule, t), true);
+      const at = firstWhen(schedule, from, (t) => opensAt(schedule, t), { grace: true, horizon });
       return at === null
         ? null
         : { action: "start", at, reason: `its schedule "${text}" opened`, rule: "schedule" };
@@ -163,7 +166,7 @@ export function planNow(
   const hold = holdOf(instance, now);
   if (hold !== null) return "problem" in hold ? { problem: hold.problem } : null;
   for (const planner of planners) {
-    const due = planner.due(instance, now, settings);
+    const due = planner.due(instance, now, settings, now.getTime());
     if (due === null) continue;
     if ("problem" in due) return { problem: due.problem };
     if (due.at <= now.getTime()) return { action: due.action, reason: due.reason };
@@ -243,7 +246,8 @@ function opensAt(schedule: Schedule, t: number): boolean {
 
 /**
  * The first instant at or after `from` at which `holds` is true, looking a
- * week and a day ahead; null when never. `holds` only changes at a window's
+ * week and a day ahead (or only at `from` when `horizon` is no later); null
+ * when never. `holds` only changes at a window's
  * edges (and, with `grace`, an autostart grace after a close), so those and
  * `from` are the only candidates. Windows come in order, one a day, so a
  * candidate before a window's opening is tried before the next window is
@@ -253,10 +257,11 @@ function firstWhen(
   schedule: Schedule,
   from: Date,
   holds: (t: number) => boolean,
-  grace: boolean,
+  { grace, horizon }: { grace: boolean; horizon: number },
 ): number | null {
   const start = from.getTime();
   if (holds(start)) return start;
+  if (horizon <= start) return null;
   let pending: number[] = [];
   const tryBefore = (limit: number): number | null => {
     pending.sort((a, b) => a - b);
@@ -289,7 +294,8 @@ export function regionPlanner(
   const forecasts = new Map<string, Due>();
   const schedule: Planner = {
     rule: SCHEDULE_PLANNER.rule,
-    due(instance, from, planSettings) {
+    due(instance, from, planSettings, horizon) {
+      if (horizon !== undefined) return SCHEDULE_PLANNER.due(instance, from, planSettings, horizon);
       const key = `${instance.state}\n${from.getTime()}\n${instance.tags[SCHEDULE_TAG] ?? ""}`;
       let due = forecasts.get(key);
       if (due === undefined) {
