@@ -125,3 +125,35 @@ function decodePageToken(token: string): Position {
   if (!Number.isInteger(skip) || skip < 0 || skip >= MAX_PAGE_LIMIT) throw new PageTokenError();
   return { ec2, skip };
 }
+
+/** EC2 takes at most this many values in one filter. */
+const MAX_FILTER_VALUES = 200;
+
+/**
+ * `filters` narrowed to what `scope` lets the key see, so EC2 pages hold the
+ * key's instances rather than pages thinned out after the read: each scope
+ * tag as `tag:KEY` (its `*`, `?` and `\` escaped, EC2's wildcards), the
+ * scope's instances as `instance-id`. A filter the client set on the same
+ * name is left as it is (their intersection is not one filter); the scope
+ * is still checked on every instance read, so this only saves work.
+ */
+export function scopedFilters(
+  filters: InstanceFilters,
+  scope: {
+    tags: Readonly<Record<string, string>> | null;
+    instances: ReadonlySet<string> | null;
+  },
+): InstanceFilters {
+  const narrowed: Record<string, readonly string[]> = { ...filters };
+  for (const [key, value] of Object.entries(scope.tags ?? {})) {
+    const name = `tag:${key}`;
+    if (!Object.hasOwn(narrowed, name)) narrowed[name] = [value.replace(/[\\*?]/g, "\\$&")];
+  }
+  if (
+    scope.instances && scope.instances.size <= MAX_FILTER_VALUES &&
+    !Object.hasOwn(narrowed, "instance-id")
+  ) {
+    narrowed["instance-id"] = [...scope.instances];
+  }
+  return narrowed;
+}

@@ -8,7 +8,7 @@
 import type { Ec2Client } from "../../aws/ec2.ts";
 import { toApiError } from "../errors.ts";
 import { instanceView, listInstances } from "../../domain/instances.ts";
-import { listInstancePage, type PageRequest } from "../../domain/instance_pages.ts";
+import { listInstancePage, type PageRequest, scopedFilters } from "../../domain/instance_pages.ts";
 import { type PlanSettings, regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
 import type { RegionListing } from "./page.ts";
@@ -76,9 +76,13 @@ export async function regionListing(
     };
   }
   try {
+    const filters = scopedFilters({}, scope);
     const { instances, nextToken } = page
-      ? await listInstancePage(source.ec2, region, {}, page, { signal })
-      : { instances: await listInstances(source.ec2, region, {}, { signal }), nextToken: null };
+      ? await listInstancePage(source.ec2, region, filters, page, { signal })
+      : {
+        instances: await listInstances(source.ec2, region, filters, { signal }),
+        nextToken: null,
+      };
     const at = source.now();
     return {
       region,

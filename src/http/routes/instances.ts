@@ -25,6 +25,7 @@ import {
   PAGE_TOKEN_PATTERN,
   type PageRequest,
   PageTokenError,
+  scopedFilters,
 } from "../../domain/instance_pages.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
 import { waitForState, type WaitResult } from "../../domain/wait.ts";
@@ -73,10 +74,11 @@ export function instanceRoutes(
   app.get(LIST_PATH, auth, async (c) => {
     const region = regionOf(c);
     const query = new URL(c.req.url).searchParams;
-    const filters = listFilters(query);
+    const asked = listFilters(query);
     const page = pageOf(query);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region });
+    const filters = scopedFilters(asked, scope);
     const signal = c.get("deadline");
     let instances, nextToken: string | null = null;
     if (page === null) {

@@ -108,3 +108,25 @@ Deno.test("a next_token that was not given here is 422 next_token, never a 500",
   const twice = await app.request(`/instance/${REGION}?limit=5&limit=6`, { headers: KEYED });
   assertEquals([twice.status, (await errorOf(twice)).id], [422, "limit"]);
 });
+
+Deno.test("a key limited by tags or instances gets full pages: its scope is sent to EC2 as filters", async () => {
+  const mine = FLEET.filter(({ tags }) => tags?.team === "web").map(({ id }) => id);
+  const { app, simulator } = await testService({
+    instances: [...FLEET, { id: "i-0aaaaaaaaaaaaaaaa", region: REGION, tags: { team: "w*b" } }],
+    keys: {
+      "web-key-0123456789abc": { name: "web", scope: { tags: { team: "w*b" } } },
+      "two-key-0123456789abc": { name: "two", scope: { instances: new Set(mine.slice(0, 2)) } },
+    },
+  });
+  // "w*b" is a literal value, not EC2's wildcard: only the instance tagged exactly so.
+  const wild = await walk(app, `/instance/${REGION}?limit=5`, {
+    "x-api-key": "web-key-0123456789abc",
+  });
+  assertEquals(wild.ids, ["i-0aaaaaaaaaaaaaaaa"]);
+  const sent = simulator.calls.find(({ action }) => action === "DescribeInstances")!.params;
+  assertEquals([sent["Filter.1.Name"], sent["Filter.1.Value.1"]], ["tag:team", "w\\*b"]);
+  const two = await walk(app, `/instance/${REGION}?limit=5`, {
+    "x-api-key": "two-key-0123456789abc",
+  });
+  assertEquals([two.ids, two.sizes], [mine.slice(0, 2), [2]]);
+});
