@@ -1,7 +1,9 @@
 /**
  * Holds: `workwork:hold_until` keeps the sweep's hands off an instance until
- * a time. Set by the "keep" links of a warning, and by anything else that
- * wants to keep a box (the dashboard's Keep).
+ * a time (no stop, no autostart). Set by `POST /instance/<region>/<id>/hold`
+ * (the dashboard's Keep 1 h / 4 h) and by the "keep" links of a warning;
+ * released by `DELETE` on the same path. Anything else that wants to keep a
+ * box writes it with {@linkcode setHold}.
  *
  * @module
  */
@@ -15,6 +17,8 @@ export const HOLD_UNTIL_TAG = "workwork:hold_until";
  * Here because a hold ends the warning's plan: setting one empties it.
  */
 export const WARNED_TAG = "workwork:warned";
+/** The longest hold that may be set: a week. */
+export const MAX_HOLD_MS = 7 * 24 * 3_600_000;
 
 /** What {@linkcode setHold} writes. */
 export interface HoldRequest {
@@ -26,18 +30,33 @@ export interface HoldRequest {
 
 /**
  * Sets `workwork:hold_until` to `until`, in one CreateTags that also empties
- * `workwork:warned`: a stop warned about before the hold gets a warning of
- * its own once the hold ends.
+ * `workwork:warned` (a stop warned about before the hold gets a warning of
+ * its own once the hold ends); `tags` ride in the same call.
  */
 export async function setHold(
   ec2: Ec2Client,
   hold: HoldRequest,
-  options: CallOptions = {},
+  options: CallOptions & { tags?: Readonly<Record<string, string>> } = {},
 ): Promise<void> {
+  const { tags, ...call } = options;
   await ec2.createTags(hold.region, [hold.instanceId], {
+    ...tags,
     [HOLD_UNTIL_TAG]: hold.until.toISOString(),
     [WARNED_TAG]: "",
-  }, options);
+  }, call);
+}
+
+/**
+ * Deletes `workwork:hold_until` (that key only, whatever its value): the
+ * sweep's rules apply again from its next run. Releasing an instance that
+ * holds none succeeds.
+ */
+export async function releaseHold(
+  ec2: Ec2Client,
+  target: { region: string; instanceId: string },
+  options: CallOptions = {},
+): Promise<void> {
+  await ec2.deleteTags(target.region, [target.instanceId], [HOLD_UNTIL_TAG], options);
 }
 
 /** The hold's end in ms when `tags` hold the instance at `now`; null when not held. */

@@ -13,7 +13,6 @@ import { describeFailure } from "./failures.ts";
 import {
   changeState,
   confirmStartTime,
-  parseStartTime,
   START_TIME_TAG,
   startTimeCorrection,
   StartTimeNotWrittenError,
@@ -21,23 +20,21 @@ import {
 import type { InstanceChangeQueue } from "./change_queue.ts";
 import type { Notifier } from "./notify.ts";
 import { parseIsoTime } from "./times.ts";
-import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
 import type { CloudWatchClient } from "../aws/cloudwatch.ts";
 import type { IdleRule } from "./idle.ts";
 import { type IdlePlans, idlePlans } from "./idle_sweep.ts";
-import { heldUntil, HOLD_UNTIL_TAG } from "./holds.ts";
+import { heldUntil } from "./holds.ts";
 import type { LinkSigner } from "./links.ts";
 import { CHANGE_COST, HEAL_COST, SweepBudget, WARNING_COST } from "./sweep_budget.ts";
 import { listSweepCandidates } from "./sweep_listing.ts";
 import { sendWarning, type SweepWarning, type SweepWarningAuditEntry } from "./sweep_warnings.ts";
 import { stopGate, upcomingStop } from "./warnings.ts";
 
-export { HOLD_UNTIL_TAG };
 export type { SweepWarning, SweepWarningAuditEntry };
-/** Stop the instance once it has run this long (`90m`, `4h`, `2d`). */
-export const MAX_RUNTIME_TAG = "workwork:max_runtime";
-/** Stop the instance outside these office hours (`Mon-Fri 08:00-19:00 Europe/Berlin`). */
-export const SCHEDULE_TAG = "workwork:schedule";
+import { type Plan, planNow } from "./plans.ts";
+
+export { HOLD_UNTIL_TAG } from "./holds.ts";
+export { AUTOSTART_GRACE_MS, MAX_RUNTIME_TAG, SCHEDULE_TAG } from "./plans.ts";
 /**
  * State changes and `start_time` heals per sweep at most; the rest wait for
  * the next run. A change costs up to 10 subrequests (the change, its tag and
@@ -47,12 +44,6 @@ export const SCHEDULE_TAG = "workwork:schedule";
  * after an overlapping change (rare) adds up to 6 more.
  */
 export const MAX_SWEEP_ACTIONS = 4;
-/**
- * An `autostart` instance is started only in this span after its window
- * opens, so one stopped by hand later in the day stays stopped. Longer than
- * the cron interval (5 minutes), so one missed run does not skip a morning.
- */
-export const AUTOSTART_GRACE_MS = 15 * 60_000;
 
 /** Where the sweep looks, and the default limit. */
 export interface SweepSettings {
@@ -160,9 +151,6 @@ export interface SweepOptions {
   /** Read for the time of a correction after an overlapping change. Default: `now`. */
   clock?: () => Date;
 }
-
-/** What the sweep wants to do with one instance, or why it cannot tell. */
-type Plan = { action: "start" | "stop"; reason: string } | { problem: string } | null;
 
 /** Runs one sweep over `settings.regions`. Never throws for one region's failure. */
 export async function runSweep(
@@ -358,7 +346,8 @@ async function act(ec2: Ec2Client, action: SweepAction, options: SweepOptions): 
   const { region, instance_id: instanceId } = action;
   let changed = true;
   try {
-    await changeState(ec2, { region, instanceId, action: action.action, now: options.now }, {
+    const by = `sweep ${options.by}`;
+    await changeState(ec2, { region, instanceId, action: action.action, now: options.now, by }, {
       signal: AbortSignal.timeout(options.timeoutMs),
       queue: options.changes,
       clock: options.clock,
@@ -423,59 +412,12 @@ async function writeHeal(ec2: Ec2Client, heal: SweepHeal, options: SweepOptions)
   options.audit?.({ event: "sweep_heal", at: options.now.toISOString(), by: options.by, ...heal });
 }
 
-/** What the sweep should do with `instance` at `now`. */
+/**
+ * What the sweep should do with `instance` at `now`: {@linkcode planNow}
+ * with the default limit, the decision the answers' `next` is read from.
+ */
 export function planFor(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
-  const tags = instance.tags;
-  const hold = tags[HOLD_UNTIL_TAG];
-  if (hold) {
-    const until = parseIsoTime(hold);
-    // A hold that cannot be read is still someone's wish to be left alone.
-    if (until === null) {
-      return {
-        problem: `${HOLD_UNTIL_TAG} "${hold}" is not an ISO 8601 time: the instance is left alone`,
-      };
-    }
-    if (until > now.getTime()) return null;
-  }
-  const scheduleText = tags[SCHEDULE_TAG];
-  if (scheduleText) {
-    let schedule;
-    try {
-      schedule = parseSchedule(scheduleText);
-    } catch (error) {
-      return { problem: `${SCHEDULE_TAG}: ${(error as Error).message}` };
-    }
-    const inside = isInsideWindow(schedule, now);
-    if (instance.state === "running" && !inside) {
-      return { action: "stop", reason: `outside its schedule "${scheduleText}"` };
-    }
-    if (
-      instance.state === "stopped" && schedule.autostart && inside &&
-      !isInsideWindow(schedule, new Date(now.getTime() - AUTOSTART_GRACE_MS))
-    ) {
-      return { action: "start", reason: `its schedule "${scheduleText}" opened` };
-    }
-  }
-  if (instance.state !== "running") return null;
-  return runtimePlan(instance, now, defaultMaxRuntimeMs);
-}
-
-function runtimePlan(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
-  const tag = instance.tags[MAX_RUNTIME_TAG];
-  const maxRuntimeMs = tag ? parseDuration(tag) : defaultMaxRuntimeMs;
-  if (tag && maxRuntimeMs === null) {
-    return { problem: `${MAX_RUNTIME_TAG} "${tag}" is not a duration such as 90m, 4h or 2d` };
-  }
-  if (maxRuntimeMs === null) return null;
-  const started = parseStartTime(instance.tags[START_TIME_TAG]) ??
-    (instance.launchTime ? Date.parse(instance.launchTime) : NaN);
-  if (Number.isNaN(started)) return null;
-  const runtime = now.getTime() - started;
-  if (runtime <= maxRuntimeMs) return null;
-  const limit = tag
-    ? `its ${MAX_RUNTIME_TAG} of ${tag}`
-    : `MAX_RUNTIME of ${formatDuration(maxRuntimeMs)}`;
-  return { action: "stop", reason: `ran ${formatDuration(runtime)}, over ${limit}` };
+  return planNow(instance, now, { maxRuntimeMs: defaultMaxRuntimeMs });
 }
 
 /** An action on an instance the key may not read: what was done and how it went, not to which. */

@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
-    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
+    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
     chatRoutes({
       ...routeDeps,
       config: { ...config, regions: config.regions ?? null },

@@ -111,17 +111,19 @@ Deno.test("a box started again after its warned stop gets a warning of its own b
 
 Deno.test("a max runtime's stop is warned about ahead; without LINK_SECRET the warning carries no links", async () => {
   const { sweepAt, posted, state } = await warned([
-    box(A, { "workwork:max_runtime": "4h", start_time: "2026-11-26T08:00:00.000Z" }),
+    box(A, { "workwork:max_runtime": "4h", start_time: "2026-11-26T08:00:00.000Z" }, {
+      launchTime: "2026-11-26T08:00:00.000Z",
+    }),
   ], { links: false });
   const report = await sweepAt("2026-11-26T11:50:00Z");
-  // The rule stops what ran *over* 4 h: from the first minute after 12:00.
-  assertEquals(report.warnings.map(({ stop_at }) => stop_at), ["2026-11-26T12:01:00.000Z"]);
+  // The limit is reached at exactly start_time + 4 h (src/domain/plans.ts).
+  assertEquals(report.warnings.map(({ stop_at }) => stop_at), ["2026-11-26T12:00:00.000Z"]);
   assertEquals(posted[0].includes("\n"), false, posted[0]);
   assertStringIncludes(
     posted[0],
-    "will be stopped at 2026-11-26 12:01 UTC: ran 4h 1m, over its workwork:max_runtime of 4h",
+    "will be stopped at 2026-11-26 12:00 UTC: ran 4h",
   );
-  assertEquals((await sweepAt("2026-11-26T12:01:00Z")).actions.map(({ outcome }) => outcome), [
+  assertEquals((await sweepAt("2026-11-26T12:00:00Z")).actions.map(({ outcome }) => outcome), [
     "done",
   ]);
   assertEquals(state(A).state, "stopped");

@@ -47,12 +47,14 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * so both budgets rose by 4 KiB (76 → 80, 84 → 88); idle stops (issue 15:
  * the CloudWatch client and its XML, warnings, signed links and their page;
  * the demo also the simulated CloudWatch) added 6.6 KiB to production (88,494
- * bytes) and 9.9 KiB to the demo (100,634), so 80 → 90 and 88 → 102; plus
- * room for small changes. Crossing one is a decision to take in review (raise it, or make
+ * bytes) and 9.9 KiB to the demo (100,634), so 80 → 90 and 88 → 102; the
+ * server side of issue 18 (last_change, next, holds, paging) 4.1 KiB to
+ * production (92,660 bytes), so 90 → 94 and 102 → 106; plus room for small
+ * changes. Crossing one is a decision to take in review (raise it, or make
  * the bundle smaller), not something `deno task build` shouts about.
  * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 90 * 1024, "build:demo": 102 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 94 * 1024, "build:demo": 106 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {
