@@ -9,6 +9,7 @@ import { CREDENTIAL_VARIABLES } from "../aws/credentials.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
+import { parseDnsTtl } from "../domain/dns.ts";
 
 /**
  * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all
@@ -34,6 +35,9 @@ export const CONFIG_VARIABLES = [
   "SWEEP_REGIONS",
   "MAX_RUNTIME",
   "NOTIFY_WEBHOOK_URL",
+  "DNS_TTL",
+  "CLOUDFLARE_API_TOKEN",
+  "AWS_ENDPOINT_URL_ROUTE_53",
 ] as const;
 
 /** The environment as the service sees it. */
@@ -65,6 +69,12 @@ export interface Config {
   maxRuntimeMs: number | null;
   /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
   notifyWebhookUrl: string | null;
+  /** `DNS_TTL`: the TTL of the records that follow instances, in seconds. */
+  dnsTtl: number;
+  /** `CLOUDFLARE_API_TOKEN`: a secret; set, Cloudflare is the DNS provider. Never logged. */
+  cloudflareApiToken: string | null;
+  /** `AWS_ENDPOINT_URL_ROUTE_53`, then `AWS_ENDPOINT_URL`; undefined: Route53's own. */
+  route53Endpoint: string | undefined;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -112,7 +122,19 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     sweepRegions: regionsWithin(env, "SWEEP_REGIONS", allowedRegions) ?? [],
     maxRuntimeMs: duration(env, "MAX_RUNTIME"),
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
+    dnsTtl: dnsTtl(env),
+    cloudflareApiToken: env.CLOUDFLARE_API_TOKEN?.trim() || null,
+    route53Endpoint: urlSetting(env, "AWS_ENDPOINT_URL_ROUTE_53", "any") ??
+      urlSetting(env, "AWS_ENDPOINT_URL", "any") ?? undefined,
   };
+}
+
+function dnsTtl(env: Env): number {
+  try {
+    return parseDnsTtl(env.DNS_TTL);
+  } catch (error) {
+    throw new ConfigError((error as Error).message.replace("Cannot read DNS_TTL: it", "DNS_TTL"));
+  }
 }
 
 function apiKeyList(env: Env): ApiKeySpec[] {

@@ -105,6 +105,8 @@ export interface ChangeOptions extends CallOptions {
    * for each correction. Default: `request.now`.
    */
   clock?: () => Date;
+  /** Called with the instance as the read that confirms the change found it (tags and state). */
+  onConfirmRead?: (instance: Instance) => void;
 }
 
 /**
@@ -131,8 +133,8 @@ export async function changeState(
   request: ChangeStateRequest,
   options: ChangeOptions = {},
 ): Promise<ChangeOutcome> {
-  const { queue, clock, ...call } = options;
-  const change = () => changeNow(ec2, request, call, clock ?? (() => request.now));
+  const { queue, clock, onConfirmRead, ...call } = options;
+  const change = () => changeNow(ec2, request, call, clock ?? (() => request.now), onConfirmRead);
   return queue ? await queue.run(request, change, call.signal) : await change();
 }
 
@@ -141,6 +143,7 @@ async function changeNow(
   request: ChangeStateRequest,
   options: CallOptions,
   clock: () => Date,
+  onRead?: (instance: Instance) => void,
 ): Promise<ChangeOutcome> {
   const { region, instanceId, action } = request;
   const now = clock();
@@ -176,7 +179,7 @@ async function changeNow(
   } catch (cause) {
     throw new StartTimeNotWrittenError(action, { cause });
   }
-  await confirmStartTime(ec2, { region, instanceId, written }, { ...options, clock });
+  await confirmStartTime(ec2, { region, instanceId, written }, { ...options, clock, onRead });
   return { dryRun: false };
 }
 
@@ -199,15 +202,16 @@ export interface StartTimeWrite {
 export async function confirmStartTime(
   ec2: Ec2Client,
   write: StartTimeWrite,
-  options: CallOptions & { clock: () => Date },
+  options: CallOptions & { clock: () => Date; onRead?: (instance: Instance) => void },
 ): Promise<string> {
   const { region, instanceId } = write;
-  const { clock, ...call } = options;
+  const { clock, onRead, ...call } = options;
   let written = write.written;
   for (let corrections = 0;; corrections++) {
     let correction;
     try {
       const instance = await describeInstance(ec2, region, instanceId, call);
+      onRead?.(instance);
       correction = startTimeCorrection(instance, clock(), written);
       if (correction === null || corrections === MAX_CORRECTIONS) return written;
       await ec2.createTags(region, [instanceId], { [START_TIME_TAG]: correction }, call);

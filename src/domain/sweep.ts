@@ -20,6 +20,12 @@ import {
   StartTimeNotWrittenError,
 } from "./instances.ts";
 import type { InstanceChangeQueue } from "./change_queue.ts";
+import {
+  type DnsSettings,
+  MAX_SWEEP_DNS_INSTANCES,
+  sweepDns,
+  type SweepDnsEntry,
+} from "./dns_follow.ts";
 import type { Notifier } from "./notify.ts";
 import { parseIsoTime } from "./times.ts";
 import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
@@ -103,6 +109,8 @@ export interface SweepReport {
   /** The `start_time` tags it found disagreeing with the state, and set right. */
   healed: SweepHeal[];
   problems: SweepProblem[];
+  /** The instances with a `workwork:dns` tag and their records; absent when DNS is off or on a dry run. */
+  dns?: SweepDnsEntry[];
 }
 
 /** One line of the audit trail, for each change the sweep makes. */
@@ -136,6 +144,8 @@ export interface SweepOptions {
   changes?: InstanceChangeQueue;
   /** Read for the time of a correction after an overlapping change. Default: `now`. */
   clock?: () => Date;
+  /** Reconcile the records of tagged instances after each region's changes (not on a dry run). */
+  dns?: DnsSettings;
 }
 
 /** What the sweep wants to do with one instance, or why it cannot tell. */
@@ -158,6 +168,8 @@ export async function runSweep(
     problems: [],
   };
   let changes = 0;
+  const dnsBudget = { left: MAX_SWEEP_DNS_INSTANCES };
+  if (options.dns && !dryRun) report.dns = [];
   for (const region of settings.regions) {
     let instances: Instance[];
     try {
@@ -199,6 +211,11 @@ export async function runSweep(
       if (action.outcome === "deferred") continue;
       changes++;
       if (!dryRun) await act(ec2, action, options);
+    }
+    if (options.dns && !dryRun) {
+      const dns = await sweepDns(ec2, options.dns, region, { ...options, budget: dnsBudget });
+      report.dns!.push(...dns.entries);
+      if (dns.problem) report.problems.push({ region, title: `DNS: ${dns.problem}` });
     }
   }
   return report;
@@ -378,6 +395,10 @@ export function visibleReport(
         outcome: action.outcome,
       }
     ),
+    // DNS entries name hosts from tags: only those of instances the key may read are shown.
+    ...(report.dns
+      ? { dns: report.dns.filter((entry) => mayRead(entry.region, entry.instance_id)) }
+      : {}),
     healed: report.healed.map((heal) =>
       mayRead(heal.region, heal.instance_id)
         ? heal

@@ -11,6 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Ec2Client } from "../aws/ec2.ts";
 import type { Config } from "../config/settings.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
+import type { DnsSettings } from "../domain/dns_follow.ts";
 import type { Notifier } from "../domain/notify.ts";
 import type { SweepAuditEntry, SweepHealAuditEntry, SweepSettings } from "../domain/sweep.ts";
 import { sleep } from "../domain/wait.ts";
@@ -63,6 +64,8 @@ export interface AppDeps {
    * the app (the cron). Default: a queue of this app's own.
    */
   changes?: InstanceChangeQueue;
+  /** The provider and TTL names follow instances with (`workwork:dns`). Default: no DNS. */
+  dns?: DnsSettings;
 }
 
 /** Builds a fresh app; it keeps no state between requests. */
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweep: deps.sweep,
     audit: sink &&
       ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry))),
+    dns: deps.dns,
   };
 
   app.use(commonHeaders(now, deps.log));

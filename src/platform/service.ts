@@ -25,7 +25,14 @@ import { Ec2Client, type Fetch } from "../aws/ec2.ts";
 import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
-import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "../simulator/ec2.ts";
+import {
+  DEMO_DNS_ZONE,
+  demoInstances,
+  Ec2Simulator,
+  type SimulatedInstanceSeed,
+} from "../simulator/ec2.ts";
+import { Route53Simulator } from "../simulator/route53.ts";
+import { dnsSettings } from "./dns.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
 const DEMO_CREDENTIALS = {
@@ -56,6 +63,8 @@ export interface Service {
   app: Hono<any>;
   /** The simulator in demo mode, null when the service talks to AWS. */
   simulator: Ec2Simulator | null;
+  /** Demo mode's Route53, serving the zone `demo.workwork.test`; null outside demo mode. */
+  route53: Route53Simulator | null;
   /** The instances the demo started with; empty when the service talks to AWS. */
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
@@ -96,6 +105,13 @@ export async function createService(
       endpoint: simulator ? undefined : config.endpoint,
       timeoutMs: config.timeoutMs,
     });
+  const route53 = simulator ? new Route53Simulator({ zones: [{ name: DEMO_DNS_ZONE }] }) : null;
+  const dns = dnsSettings(config, {
+    credentials,
+    fetch: options.fetch,
+    demoRoute53: route53?.fetch,
+    demoCredentials: DEMO_CREDENTIALS,
+  });
   const generatedApiKey = config.apiKey || config.apiKeys.length ? null : randomKey();
   let keys;
   try {
@@ -124,6 +140,7 @@ export async function createService(
     notifier,
     sweep: sweepSettings,
     changes,
+    dns: dns ?? undefined,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
@@ -135,6 +152,7 @@ export async function createService(
       notifier,
       changes,
       clock: () => new Date(),
+      dns: dns ?? undefined,
     });
     await notifier.settled();
     return report;
@@ -142,6 +160,7 @@ export async function createService(
   return {
     app,
     simulator,
+    route53,
     demoInstances: seeds,
     generatedApiKey,
     credentials: {

@@ -8,6 +8,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { Ec2Client } from "../../aws/ec2.ts";
 import type { Config } from "../../config/settings.ts";
 import type { InstanceChangeQueue } from "../../domain/change_queue.ts";
+import type { DnsSettings } from "../../domain/dns_follow.ts";
 import type { Notifier } from "../../domain/notify.ts";
 import { type KeyScope, scopeDenial, type ScopeRequest } from "../../domain/scopes.ts";
 import type { SweepAuditEntry, SweepHealAuditEntry, SweepSettings } from "../../domain/sweep.ts";
@@ -36,6 +37,8 @@ export interface RouteDeps {
   sweep?: SweepSettings;
   /** The sweep's own audit lines. */
   audit?: (entry: SweepAuditEntry | SweepHealAuditEntry) => void;
+  /** The DNS provider and TTL names follow instances with; none: no DNS. */
+  dns?: DnsSettings;
 }
 
 /**

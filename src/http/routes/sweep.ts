@@ -18,7 +18,7 @@ export const SWEEP_PATH = "/sweep";
 export function sweepRoutes(
   deps: Pick<
     RouteDeps,
-    "config" | "ec2" | "now" | "auth" | "changes" | "notifier" | "sweep" | "audit"
+    "config" | "ec2" | "now" | "auth" | "changes" | "notifier" | "sweep" | "audit" | "dns"
   >,
 ): Hono<Env> {
   const { config, ec2, now, changes, notifier, audit } = deps;
@@ -40,6 +40,7 @@ export function sweepRoutes(
       notifier,
       changes,
       clock: now,
+      dns: deps.dns,
     });
     inBackground(c, notifier?.settled());
     // A key that may sweep but not read learns what was done, not to which instances.
