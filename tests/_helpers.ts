@@ -9,6 +9,7 @@ import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/s
 import { FULL_ACCESS, type KeyScope } from "../src/domain/scopes.ts";
 import { createNotifier } from "../src/domain/notify.ts";
 import type { SweepAuditEntry, SweepSettings } from "../src/domain/sweep.ts";
+import type { DnsSettings } from "../src/domain/dns_follow.ts";
 
 export const API_KEY = "correct-horse-battery-staple-1234";
 export const REGION = "us-west-2";
@@ -58,6 +59,8 @@ export interface TestServiceOptions {
   dialect?: Dialect;
   /** Runs during each pause of a wait, after the clock moved: another client acting. */
   onSleep?: (ms: number) => Promise<void>;
+  /** The DNS provider and TTL names follow instances with; default none. */
+  dns?: DnsSettings;
 }
 
 /** The app on a fresh simulator; `clock.now` moves time for both. */
@@ -118,6 +121,7 @@ export async function testService(options: TestServiceOptions = {}) {
     },
     notifier,
     sweep: options.sweep,
+    dns: options.dns,
   });
   return { app, simulator, clock, lines, audit, audits, sleeps, notifier, ec2 };
 }

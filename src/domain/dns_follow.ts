@@ -84,8 +84,8 @@ export interface FollowResult {
 
 /**
  * After a start or stop EC2 accepted: reads the instance until it has settled
- * enough for its records (a started one has its address, or stopped waiting
- * for one), then reconciles them. At most {@linkcode MAX_FOLLOW_POLLS} reads;
+ * enough for its records (a started one has its public IPv4; a stopping one
+ * at once), then reconciles them. At most {@linkcode MAX_FOLLOW_POLLS} reads;
  * an instance still pending without an address after them is left to the
  * sweep. Never throws.
  */
@@ -107,8 +107,8 @@ export async function followChange(
     if (!followsDns(instance)) {
       return { report: null, reason: `the instance has no "${DNS_TAG}" tag`, polls };
     }
-    const waiting = SETTLING_STATES.has(instance.state) && !instance.publicIpAddress &&
-      !instance.ipv6Address;
+    // Only the IPv4 says the start got its address: an IPv6 stays with a stopped instance.
+    const waiting = SETTLING_STATES.has(instance.state) && !instance.publicIpAddress;
     if (!waiting || polls >= MAX_FOLLOW_POLLS) {
       const report = await followInstance(dns, instance, {
         signal: AbortSignal.timeout(timeoutMs),
