@@ -31,6 +31,7 @@ import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { instanceRoutes } from "./routes/instances.ts";
 import { SWEEP_PATH, sweepRoutes } from "./routes/sweep.ts";
+import { wakeRoutes } from "./routes/wake.ts";
 import { Sessions } from "./session.ts";
 
 /** Request bodies larger than this are refused with 413. */
@@ -114,6 +115,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
+    wakeRoutes(routeDeps),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
   ];
   for (const routes of modules) app.route("/", routes);
