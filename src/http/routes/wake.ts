@@ -71,7 +71,11 @@ export function wakeRoutes(
     }
     const target = (c.req.param("target") ?? "").trim();
     if (target === "" || target.length > MAX_TARGET_LENGTH) {
-      throw new ApiError(422, "instance_id", "Name an instance by its id or its Name tag");
+      throw new ApiError(
+        422,
+        "target",
+        `Name an instance by its id or its Name tag, at most ${MAX_TARGET_LENGTH} characters`,
+      );
     }
     return { region, target };
   }
