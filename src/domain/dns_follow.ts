@@ -39,10 +39,12 @@ export const MAX_FOLLOW_DELAY_MS = 15_000;
 /**
  * Instances whose records one sweep run reconciles at most, after its own
  * changes; an unchanged record costs a read per type (two per name). The
- * instances left over are reported `deferred`, and each run starts one
+ * instances left over are reported `deferred`, and each run starts that many
  * further along the list, so every instance takes its turn.
  */
 export const MAX_SWEEP_DNS_INSTANCES = 4;
+/** The cron's interval: how the sweep's turn-taking counts runs. */
+const SWEEP_INTERVAL_MS = 5 * 60_000;
 /** States in which an instance's records may still change without a new state change. */
 const SETTLING_STATES: ReadonlySet<string> = new Set(["pending"]);
 
@@ -174,8 +176,9 @@ export async function sweepDns(
   const tagged = instances.filter((instance) =>
     followsDns(instance) && (!options.allows || options.allows(instance))
   );
-  // Each run (every 5 minutes) starts one further along, so a cap never starves the same boxes.
-  const turn = tagged.length ? Math.floor(options.now.getTime() / 300_000) % tagged.length : 0;
+  // Each run (every 5 minutes) starts a cap further along, so the cap never starves the same boxes.
+  const run = Math.floor(options.now.getTime() / SWEEP_INTERVAL_MS);
+  const turn = tagged.length ? (run * MAX_SWEEP_DNS_INSTANCES) % tagged.length : 0;
   const ordered = [...tagged.slice(turn), ...tagged.slice(0, turn)];
   const entries: SweepDnsEntry[] = [];
   for (const instance of ordered) {
