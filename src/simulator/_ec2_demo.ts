@@ -36,7 +36,13 @@ export function demoInstances(now: number = Date.now()): SimulatedInstanceSeed[]
       region: "us-west-2",
       type: "c5.xlarge",
       state: "stopped",
-      tags: { Name: "game-server", start_time: "", [DEMO_DNS_TAG]: `game.${DEMO_DNS_ZONE}` },
+      tags: {
+        Name: "game-server",
+        start_time: "",
+        [DEMO_DNS_TAG]: `game.${DEMO_DNS_ZONE}`,
+        // Where the wake-up page sends the browser; the demo's zone is not on the internet.
+        "workwork:url": `https://game.${DEMO_DNS_ZONE}/`,
+      },
       launchTime: hoursAgo(30),
       availabilityZone: "us-west-2b",
       privateIpAddress: "172.31.37.112",
