@@ -212,7 +212,9 @@ export async function runSweep(
       changes++;
       if (!dryRun) await act(ec2, action, options);
     }
-    if (options.dns && !dryRun) {
+    // The DNS reconciles share the run's subrequests with its changes: fewer after many.
+    dnsBudget.left = Math.min(dnsBudget.left, MAX_SWEEP_DNS_INSTANCES - changes);
+    if (options.dns && !dryRun && dnsBudget.left > 0) {
       const dns = await sweepDns(ec2, options.dns, region, { ...options, budget: dnsBudget });
       report.dns!.push(...dns.entries);
       if (dns.problem) report.problems.push({ region, title: `DNS: ${dns.problem}` });
