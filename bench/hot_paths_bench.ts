@@ -8,9 +8,12 @@ import { Ec2Client } from "../src/aws/ec2.ts";
 import { Ec2Signer } from "../src/aws/signer.ts";
 import { encodeQuery } from "../src/aws/query.ts";
 import { readDescribeInstances, textWithoutUnreadElements } from "../src/aws/ec2_xml.ts";
-import { API_KEY, REGION, RUNNING_ID, testService } from "../tests/_helpers.ts";
+import { createDemo } from "../src/platform/demo.ts";
+import { createService } from "../src/platform/service.ts";
 import { describeInstancesXml } from "./_fixtures.ts";
 
+const API_KEY = "bench-api-key-not-a-secret-0123456789";
+const REGION = "us-west-2";
 const CREDENTIALS = {
   accessKeyId: "AKIDEXAMPLE",
   secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -116,8 +119,15 @@ for (const [count, xml] of [[1, ONE], [100, HUNDRED], [1000, THOUSAND]] as const
   });
 }
 
-const { app } = await testService();
-const READ = `/instance/${REGION}/${RUNNING_ID}`;
+// The service as `deno task start` composes it in demo mode, its request log
+// line formatted and dropped.
+const { app, demoInstances } = await createService({ API_KEY, DEMO: "true" }, {
+  demo: createDemo,
+  log: () => {},
+  audit: () => {},
+});
+const running = demoInstances.find(({ state }) => state === "running")!;
+const READ = `/instance/${running.region}/${running.id}`;
 Deno.bench("GET /instance/:region/:id through app.request() on the simulator", {
   group: "request",
 }, async () => {
@@ -125,7 +135,7 @@ Deno.bench("GET /instance/:region/:id through app.request() on the simulator", {
   await response.arrayBuffer();
 });
 
-const REBOOT = `/instance/${REGION}/${RUNNING_ID}/reboot`;
+const REBOOT = `${READ}/reboot`;
 Deno.bench("POST …/reboot through app.request(): reboot, tag, confirming read", {
   group: "request",
 }, async () => {

@@ -32,11 +32,12 @@ Deno.test("deno.json's deploy key starts main.ts on Deno Deploy", () => {
 });
 
 Deno.test({
-  name: "the README's least-privilege Deno Deploy command grants the same variables",
-  ignore: (await Deno.permissions.query({ name: "read", path: "README.md" })).state !== "granted",
+  name: "docs/deploy.md's least-privilege Deno Deploy command grants the same variables",
+  ignore: (await Deno.permissions.query({ name: "read", path: "docs/deploy.md" })).state !==
+    "granted",
   async fn() {
-    const readme = await Deno.readTextFile("README.md");
-    const command = readme.match(/DENO_DEPLOY=true DENO_DEPLOYMENT_ID=local deno run [^`]*main\.ts/)
+    const deploy = await Deno.readTextFile("docs/deploy.md");
+    const command = deploy.match(/DENO_DEPLOY=true DENO_DEPLOYMENT_ID=local deno run [^`]*main\.ts/)
       ?.[0];
     assertEquals(allowedEnv(command ?? ""), READ);
   },

@@ -31,7 +31,7 @@ const PARSER = new XMLParser({
   preserveOrder: true,
   // Decodes numeric character references (&#233;) besides the XML five. An
   // object, not `true`: `true` also adds ~250 HTML entity names (&nbsp;, which
-  // XML does not have), merged into a new map on every parse (~10 µs). The
+  // XML does not have), merged into a new map on every parse. The
   // parser takes an object as the named entities to add and still decodes
   // numeric references (fast-xml-parser 5.12 OrderedObjParser.js, lines
   // 95-99); its types admit only a boolean.
@@ -276,8 +276,8 @@ export async function wholeText(response: Response): Promise<string> {
 /**
  * Bytes decoded and cut at a time. A string of up to 64 KiB is made in V8's
  * young generation, whose memory is reused; decoding a 5.9 MB answer whole
- * makes a string in the large-object space, whose fresh pages cost ~18 ms on
- * Deno, besides the ~4 ms of the decoding itself.
+ * makes a string in the large-object space, whose fresh pages cost more CPU
+ * than the decoding itself (docs/performance.md).
  */
 const CUT_CHUNK_BYTES = 64 * 1024;
 /**

@@ -5,9 +5,9 @@
  * computed synchronously by `@noble/hashes`.
  *
  * `AwsClient.sign()` makes four WebCrypto calls per signature (body hash,
- * canonical-request hash, key import, HMAC); on Deno each costs ~35–50 µs of
- * CPU as an async op, where `@noble/hashes` hashes a canonical request in
- * ~6 µs and signs it in ~13 µs.
+ * canonical-request hash, key import, HMAC); on Deno each is an async op that
+ * costs several times what `@noble/hashes` takes to hash and sign
+ * synchronously (figures in docs/performance.md).
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  * @module
@@ -64,8 +64,8 @@ export class Ec2Signer {
   /**
    * The headers to send `request` with: its own plus `x-amz-date`, the session
    * token and `authorization`. The caller hands them to `fetch(url, init)`: a
-   * `Request` made first costs Deno ~40 µs more per call (its body becomes a
-   * stream to read back).
+   * `Request` made first costs Deno more per call (its body becomes a stream
+   * to read back; docs/performance.md).
    */
   async sign(request: SignRequest): Promise<Headers> {
     const datetime = request.datetime ?? amzDate(new Date());

@@ -16,10 +16,25 @@ import { type ApiKeyEntry, keyDigest } from "../domain/keys.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { isInstanceId } from "../domain/instances.ts";
 import { FULL_ACCESS, type KeyScope, SCOPE_ACTIONS, type ScopeAction } from "../domain/scopes.ts";
+import {
+  CHAT_IDENTITY_FIELDS,
+  type ChatIdentities,
+  checkChatIdentities,
+  parseChatIdentities,
+} from "../domain/chat_identities.ts";
 
 /** The name `API_KEY`'s entry goes by, in logs and audit lines. */
 export const DEFAULT_KEY_NAME = "default";
-const FIELDS = ["name", "key", "key_sha256", "regions", "instances", "tags", "actions"];
+const FIELDS = [
+  "name",
+  "key",
+  "key_sha256",
+  "regions",
+  "instances",
+  "tags",
+  "actions",
+  ...CHAT_IDENTITY_FIELDS,
+];
 const SHA256_HEX_PATTERN = /^[0-9a-f]{64}$/i;
 const NAME_PATTERN = /^[\w.@:+-]{1,64}$/;
 // deno-lint-ignore no-control-regex
@@ -33,6 +48,8 @@ export interface ApiKeySpec {
   /** The key's SHA-256 digest, when configured as `key_sha256`. */
   digest: Uint8Array | null;
   scope: KeyScope;
+  /** The Slack and Discord ids that act with this entry's scope (`slack_users`, …). */
+  chat: ChatIdentities;
 }
 
 /**
@@ -58,6 +75,7 @@ export function parseApiKeys(text: string | undefined): ApiKeySpec[] {
     if (seen.has(spec.name)) throw new TypeError(`the name "${spec.name}" is used twice`);
     seen.add(spec.name);
   }
+  checkChatIdentities(specs);
   return specs;
 }
 
@@ -113,6 +131,7 @@ function readEntry(entry: unknown, index: number): ApiKeySpec {
         | ReadonlySet<ScopeAction>
         | null,
     },
+    chat: parseChatIdentities(fields, at),
   };
 }
 
@@ -203,7 +222,7 @@ export async function keyEntries(
       // Which scope would win is a guess; refuse it. Rotation uses two different keys.
       throw new TypeError(`"${spec.name}" holds the same key as "${twin.name}"`);
     }
-    entries.push({ name: spec.name, digest, scope: spec.scope });
+    entries.push({ name: spec.name, digest, scope: spec.scope, chat: spec.chat });
   }
   return entries;
 }

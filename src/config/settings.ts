@@ -35,6 +35,8 @@ export const CONFIG_VARIABLES = [
   "SWEEP_REGIONS",
   "MAX_RUNTIME",
   "NOTIFY_WEBHOOK_URL",
+  "SLACK_SIGNING_SECRET",
+  "DISCORD_PUBLIC_KEY",
   "DNS_TTL",
   "CLOUDFLARE_API_TOKEN",
   "AWS_ENDPOINT_URL_ROUTE_53",
@@ -69,6 +71,10 @@ export interface Config {
   maxRuntimeMs: number | null;
   /** `NOTIFY_WEBHOOK_URL`: where state changes are posted; null for nowhere. */
   notifyWebhookUrl: string | null;
+  /** `SLACK_SIGNING_SECRET`: turns the Slack routes on; null leaves them off (404). A secret. */
+  slackSigningSecret: string | null;
+  /** `DISCORD_PUBLIC_KEY`, 64 hex digits: turns the Discord route on; null leaves it off (404). */
+  discordPublicKey: string | null;
   /** `DNS_TTL`: the TTL of the records that follow instances, in seconds. */
   dnsTtl: number;
   /** `CLOUDFLARE_API_TOKEN`: a secret; set, Cloudflare is the DNS provider. Never logged. */
@@ -122,6 +128,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     sweepRegions: regionsWithin(env, "SWEEP_REGIONS", allowedRegions) ?? [],
     maxRuntimeMs: duration(env, "MAX_RUNTIME"),
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
+    slackSigningSecret: env.SLACK_SIGNING_SECRET?.trim() || null,
+    discordPublicKey: discordPublicKey(env),
     dnsTtl: dnsTtl(env),
     cloudflareApiToken: env.CLOUDFLARE_API_TOKEN?.trim() || null,
     route53Endpoint: urlSetting(env, "AWS_ENDPOINT_URL_ROUTE_53", "any") ??
@@ -135,6 +143,17 @@ function dnsTtl(env: Env): number {
   } catch (error) {
     throw new ConfigError((error as Error).message.replace("Cannot read DNS_TTL: it", "DNS_TTL"));
   }
+}
+
+function discordPublicKey(env: Env): string | null {
+  const value = env.DISCORD_PUBLIC_KEY?.trim();
+  if (!value) return null;
+  if (!/^[0-9a-f]{64}$/i.test(value)) {
+    throw new ConfigError(
+      "DISCORD_PUBLIC_KEY must be 64 hex digits, the application's public key (General Information)",
+    );
+  }
+  return value.toLowerCase();
 }
 
 function apiKeyList(env: Env): ApiKeySpec[] {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ChatIdentities } from "./chat_identities.ts";
 import type { KeyScope } from "./scopes.ts";
 
 /** A configured key, kept only as its SHA-256 digest. */
@@ -14,6 +15,8 @@ export interface ApiKeyEntry {
   digest: Uint8Array;
   /** What the key may do. */
   scope: KeyScope;
+  /** The chat users who act with this entry's scope; absent for none. */
+  chat?: ChatIdentities;
 }
 
 /** The SHA-256 digest of `key`. */

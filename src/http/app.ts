@@ -4,8 +4,8 @@
  *
  * @module
  */
-// The tiny preset (PatternRouter) keeps the Workers bundle ~2.5 KB gzipped smaller than
-// the default SmartRouter; with a handful of routes its matching speed makes no difference.
+// The tiny preset (PatternRouter) keeps the Workers bundle smaller than the default
+// SmartRouter (docs/performance.md); with a handful of routes its speed makes no difference.
 import { Hono } from "hono/tiny";
 import { bodyLimit } from "hono/body-limit";
 import type { Ec2Client } from "../aws/ec2.ts";
@@ -27,6 +27,7 @@ import { deadline } from "./middleware/deadline.ts";
 import { FailureLimiter } from "./middleware/rate_limit.ts";
 import { OPENAPI_PATH } from "./openapi.ts";
 import { requestEc2, type RouteDeps } from "./routes/_common.ts";
+import { CHAT_PATHS, chatRoutes } from "./routes/chat.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { instanceRoutes } from "./routes/instances.ts";
@@ -41,7 +42,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export interface AppDeps {
   config:
     & Pick<Config, "timeoutMs" | "allowedRegions">
-    & Partial<Pick<Config, "corsOrigins" | "regions">>;
+    & Partial<Pick<Config, "corsOrigins" | "regions" | "slackSigningSecret" | "discordPublicKey">>;
   /** The configured keys. */
   keys: readonly ApiKeyEntry[];
   /** The EC2 client; null when the service has no AWS credentials to act with. */
@@ -67,6 +68,10 @@ export interface AppDeps {
   changes?: InstanceChangeQueue;
   /** The provider and TTL names follow instances with (`workwork:dns`). Default: no DNS. */
   dns?: DnsSettings;
+  /** Outbound fetch for the chat answers (Slack's `response_url`, Discord's webhook). Default: the global `fetch`. */
+  chatFetch?: (request: Request) => Promise<Response>;
+  /** Discord's API base; tests only. Default: `https://discord.com/api/v10`. */
+  discordApiUrl?: string;
 }
 
 /** Builds a fresh app; it keeps no state between requests. */
@@ -98,12 +103,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   // The API's routes, not the dashboard's: its cookie never goes cross-origin.
   if (cors) { for (const path of ["/instance/*", SWEEP_PATH, OPENAPI_PATH]) app.use(path, cors); }
   app.use(deadline(config.timeoutMs));
-  app.use(bodyLimit({
+  const limit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () => {
       throw new ApiError(413, "request", `Request body is larger than ${MAX_BODY_BYTES} bytes`);
     },
-  }));
+  });
+  // The chat routes read their own bodies, up to their own limit, raw for the signature.
+  app.use((c, next) => CHAT_PATHS.has(c.req.path) ? next() : limit(c, next));
 
   // Each module registers its routes, then its 405s; their paths do not overlap.
   // Mounting copies the routes into this app, after the middleware, as they are
@@ -117,6 +124,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
     healthRoutes(),
     wakeRoutes(routeDeps),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
+    chatRoutes({
+      ...routeDeps,
+      config: { ...config, regions: config.regions ?? null },
+      keys,
+      fetch: deps.chatFetch ?? ((request) => fetch(request)),
+      discordApiUrl: deps.discordApiUrl,
+      log: deps.log,
+    }),
   ];
   for (const routes of modules) app.route("/", routes);
   app.notFound(() => new ApiError(404, "path", "Not found").toResponse());

@@ -2,13 +2,13 @@
  * The Deno side of the AWS credential chain: files, processes and the
  * environment through Deno's APIs, each failure turned into a message that
  * names the path or program and the permission to grant, never a value.
- * Only main.ts imports this.
+ * Only the Deno adapter (src/platform/deno.ts) imports this.
  *
  * @module
  */
 import type { CredentialHost } from "../aws/credentials.ts";
 
-/** The chain's host on Deno: `env` as main.ts read it, the global `fetch`. */
+/** The chain's host on Deno: `env` as the Deno adapter read it, the global `fetch`. */
 export function denoCredentialHost(env: CredentialHost["env"]): CredentialHost {
   return {
     env,

@@ -1,18 +1,15 @@
 /**
  * Composition: settings in, a ready app out, with the EC2 client pointed at
- * AWS or, in demo mode, at the built-in simulator.
+ * AWS or, in demo mode, at the built-in simulator. The simulator and the
+ * credential chain's walk come in as options, so a build that passes neither
+ * (the production Workers bundle) carries neither.
  *
  * @module
  */
 import type { Hono } from "hono";
 import { createApp } from "../http/app.ts";
 import { keyEntries } from "../config/api_keys.ts";
-import {
-  type CredentialChain,
-  type CredentialHost,
-  findCredentials,
-  ProfileError,
-} from "../aws/credentials.ts";
+import type { CredentialChain } from "../aws/credentials.ts";
 import {
   apiKeysError,
   ConfigError,
@@ -25,13 +22,9 @@ import { Ec2Client, type Fetch } from "../aws/ec2.ts";
 import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
-import {
-  DEMO_DNS_ZONE,
-  demoInstances,
-  Ec2Simulator,
-  type SimulatedInstanceSeed,
-} from "../simulator/ec2.ts";
-import { Route53Simulator } from "../simulator/route53.ts";
+import type { Ec2Simulator, SimulatedInstanceSeed } from "../simulator/ec2.ts";
+import type { Route53Simulator } from "../simulator/route53.ts";
+import type { DemoFactory } from "./demo.ts";
 import { dnsSettings } from "./dns.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
@@ -39,6 +32,10 @@ const DEMO_CREDENTIALS = {
   accessKeyId: "AKIDWORKWORKDEMO",
   secretAccessKey: "workwork-demo-not-a-secret",
 };
+
+/** Why `DEMO=true` fails in a build without the simulator. */
+const NO_DEMO_IN_THIS_BUILD =
+  "DEMO=true needs the demo build: this one carries no simulator (deploy dist/worker-demo.js, which `deno task build:demo` writes)";
 
 /** Options of {@linkcode createService}. */
 export interface ServiceOptions extends LoadConfigOptions {
@@ -50,11 +47,19 @@ export interface ServiceOptions extends LoadConfigOptions {
   audit?: (line: string) => void;
   /** Outbound fetch for the notification webhook. Default: the global `fetch`. */
   notifyFetch?: (request: Request) => Promise<Response>;
+  /** Outbound fetch for the chat answers (Slack's `response_url`, Discord's webhook). Default: the global `fetch`. */
+  chatFetch?: (request: Request) => Promise<Response>;
   /**
-   * Where the AWS credential chain reads (Deno: env, files, home, processes).
-   * Absent (Workers): only `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+   * Walks the AWS credential chain (Deno: env, files, home, processes; see
+   * `walkCredentialChain` of ./credential_chain.ts); not called when `DEMO=true`. Absent
+   * (Workers): only `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
    */
-  credentialHost?: CredentialHost;
+  credentialChain?: () => Promise<CredentialChain>;
+  /**
+   * Makes the demo's simulator (`createDemo` of ./demo.ts). Absent (the
+   * production Workers bundle): `DEMO=true` is a configuration error.
+   */
+  demo?: DemoFactory;
 }
 
 /** A configured service. */
@@ -87,13 +92,17 @@ export async function createService(
   env: Env,
   options: ServiceOptions = {},
 ): Promise<Service> {
-  const chain = await credentialChain(env, options.credentialHost);
+  const chain = options.credentialChain && !flag(env, "DEMO")
+    ? await options.credentialChain()
+    : null;
   const config = loadConfig(env, {
     ...options,
     credentialsFound: chain ? chain.source !== null : undefined,
   });
-  const seeds = config.demo ? demoInstances() : [];
-  const simulator = config.demo ? new Ec2Simulator({ instances: seeds }) : null;
+  if (config.demo && !options.demo) throw new ConfigError(NO_DEMO_IN_THIS_BUILD);
+  const demo = config.demo ? options.demo!() : null;
+  const seeds = demo?.seeds ?? [];
+  const simulator = demo?.simulator ?? null;
   const source = simulator ? null : chain?.source ?? null;
   const credentials = simulator
     ? DEMO_CREDENTIALS
@@ -105,7 +114,7 @@ export async function createService(
       endpoint: simulator ? undefined : config.endpoint,
       timeoutMs: config.timeoutMs,
     });
-  const route53 = simulator ? new Route53Simulator({ zones: [{ name: DEMO_DNS_ZONE }] }) : null;
+  const route53 = demo?.route53 ?? null;
   const dns = dnsSettings(config, {
     credentials,
     fetch: options.fetch,
@@ -141,6 +150,7 @@ export async function createService(
     sweep: sweepSettings,
     changes,
     dns: dns ?? undefined,
+    chatFetch: options.chatFetch,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
@@ -169,20 +179,6 @@ export async function createService(
     },
     sweep,
   };
-}
-
-/** Walks the credential chain unless `DEMO=true`; a profile that cannot be used stops start-up. */
-async function credentialChain(
-  env: Env,
-  host: CredentialHost | undefined,
-): Promise<CredentialChain | null> {
-  if (!host || flag(env, "DEMO")) return null;
-  try {
-    return await findCredentials(host);
-  } catch (error) {
-    if (error instanceof ProfileError) throw new ConfigError(error.message);
-    throw error;
-  }
 }
 
 /** 32 random bytes, base64url: a key nobody can guess. */

@@ -14,6 +14,8 @@ import { splitCommand } from "../../src/aws/_profiles.ts";
 import { ConfigError } from "../../src/config/settings.ts";
 import { Ec2Simulator } from "../../src/simulator/ec2.ts";
 import { createService } from "../../src/platform/service.ts";
+import { walkCredentialChain } from "../../src/platform/credential_chain.ts";
+import { createDemo } from "../../src/platform/demo.ts";
 import { type FakeAws, type FakeKeys, mayServe, startFakeAws } from "../_fake_aws.ts";
 import { API_KEY, REGION, RUNNING_ID, SEEDS, T0 } from "../_helpers.ts";
 
@@ -466,11 +468,11 @@ serving(
     const simulator = new Ec2Simulator({ instances: SEEDS });
     const service = await createService({ API_KEY }, {
       fetch: simulator.fetch,
-      credentialHost: host({
+      credentialChain: walkCredentialChain(host({
         AWS_ROLE_ARN: "arn:aws:iam::1:role/r",
         AWS_WEB_IDENTITY_TOKEN_FILE: "/t",
         AWS_ENDPOINT_URL_STS: fake.base,
-      }, { files: { "/t": TOKEN } }),
+      }, { files: { "/t": TOKEN } })),
     });
     assertEquals(service.credentials.source, "web identity (AWS_ROLE_ARN)");
     const response = await service.app.request(`/instance/${REGION}/${RUNNING_ID}`, {
@@ -501,9 +503,9 @@ serving(
         );
         return simulator.fetch(url, init);
       },
-      credentialHost: host({
+      credentialChain: walkCredentialChain(host({
         AWS_CONTAINER_CREDENTIALS_FULL_URI: `${fake.base}/container-credentials`,
-      }, { fake, clock }),
+      }, { fake, clock })),
     });
     const read = () =>
       service.app.request(`/instance/${REGION}/${RUNNING_ID}`, {
@@ -519,7 +521,10 @@ serving(
 
 Deno.test("an AWS_PROFILE that cannot be read stops start-up naming it", async () => {
   const error = await assertRejects(
-    () => createService({ API_KEY }, { credentialHost: host({ AWS_PROFILE: "prod" }) }),
+    () =>
+      createService({ API_KEY }, {
+        credentialChain: walkCredentialChain(host({ AWS_PROFILE: "prod" })),
+      }),
     ConfigError,
   );
   assertMatch(
@@ -533,7 +538,7 @@ Deno.test("an AWS_PROFILE that cannot be read stops start-up naming it", async (
       Promise.reject(new Error("read access is not granted: add the path to --allow-read")),
   };
   const denied = await assertRejects(
-    () => createService({ API_KEY }, { credentialHost: unreadable }),
+    () => createService({ API_KEY }, { credentialChain: walkCredentialChain(unreadable) }),
     ConfigError,
   );
   assertMatch(
@@ -562,9 +567,9 @@ Deno.test("a broken profile stops start-up naming it and the setting, never a va
     const error = await assertRejects(
       () =>
         createService({ API_KEY }, {
-          credentialHost: host({ AWS_PROFILE: "p" }, {
+          credentialChain: walkCredentialChain(host({ AWS_PROFILE: "p" }, {
             files: { [`${HOME}/.aws/config`]: config },
-          }),
+          })),
         }),
       ConfigError,
     );
@@ -576,18 +581,20 @@ Deno.test("a broken profile stops start-up naming it and the setting, never a va
 Deno.test("nothing found anywhere: demo on a local run, the places looked kept for the banner", async () => {
   const service = await createService({}, {
     demoWithoutCredentials: true,
-    credentialHost: host({}),
+    demo: createDemo,
+    credentialChain: walkCredentialChain(host({})),
   });
   assert(service.simulator);
   assertEquals(service.credentials.source, null);
   assertEquals(service.credentials.looked.length, 5);
   const found = await createService({}, {
     demoWithoutCredentials: true,
-    credentialHost: host({}, {
+    demo: createDemo,
+    credentialChain: walkCredentialChain(host({}, {
       files: {
         [`${HOME}/.aws/credentials`]: "[default]\naws_access_key_id=A\naws_secret_access_key=s\n",
       },
-    }),
+    })),
   }).catch((error) => error);
   // Credentials found: no demo, so API_KEY is required as for any real run.
   assert(found instanceof ConfigError);

@@ -1,6 +1,7 @@
 import { assertEquals, assertRejects, assertStringIncludes, assertThrows } from "@std/assert";
 import { ConfigError, loadConfig } from "../../src/config/settings.ts";
 import { createService } from "../../src/platform/service.ts";
+import { createDemo } from "../../src/platform/demo.ts";
 import { errorOf } from "../_helpers.ts";
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKID", AWS_SECRET_ACCESS_KEY: "secret" };
@@ -14,7 +15,7 @@ async function sha256Hex(text: string): Promise<string> {
 
 /** The demo service (simulator inside) with `env`; the simulator has the demo's instances. */
 async function demoWith(env: Record<string, string>) {
-  return await createService({ DEMO: "true", ...env });
+  return await createService({ DEMO: "true", ...env }, { demo: createDemo });
 }
 
 Deno.test("API_KEYS entries work by key and by key_sha256, each within its scope", async () => {

@@ -4,24 +4,31 @@
  *
  * ```sh
  * deno task build && deno task bench:worker
+ * deno task build:demo && deno task bench:worker --demo=dist/worker-demo.js --rounds=31
  * ```
  *
  * Each round starts a fresh workerd through Miniflare with one worker and
  * times `new Miniflare(…)` up to the end of the first answer's body: process
- * start, config, script compile and evaluation, and the first request. For the
- * bundle that request is a demo `GET /instance/…` (config, key digest, the
- * simulator, XML), so the figure covers everything a cold isolate does before
- * it can answer. The trivial worker answers `ok`; the difference of the two
- * medians is what this service adds to a cold start. Rounds alternate which
- * worker goes first, so drift on a shared machine hits both alike.
+ * start, config, script compile and evaluation, and the first request. For a
+ * bundle named as an argument that request is `GET /instance/…` with AWS
+ * credentials bound (config, key digest, SigV4, the worker's own fetch, XML):
+ * EC2 is the simulator answering from this side as Miniflare's outbound
+ * service, as production's bundle needs. A bundle named with `--demo=PATH` is
+ * started with `DEMO=true` and answers from its own simulator. So the figure
+ * covers everything a cold isolate does before it can answer. The trivial
+ * worker answers `ok`; the difference of the medians is what this service
+ * adds to a cold start. Rounds rotate which worker goes first, so drift on a
+ * shared machine hits all alike.
  *
  * @module
  */
-import { Miniflare } from "miniflare";
-import { demoInstances } from "../../src/simulator/ec2.ts";
+import { Miniflare, type Request as MfRequest, type Response as MfResponse } from "miniflare";
+import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
+import { answeredBy } from "./_outbound.ts";
 import { wranglerCompatibility } from "./_workerd.ts";
 
-const ROUNDS = 15;
+/** Rounds measured (`--rounds=N`; default 15). */
+const ROUNDS = Number(Deno.args.find((arg) => arg.startsWith("--rounds="))?.slice(9) ?? 15);
 const API_KEY = "bench-key-not-a-secret";
 const TRIVIAL_WORKER = `export default { fetch() { return new Response("ok"); } };`;
 
@@ -31,6 +38,8 @@ interface Subject {
   bindings: Record<string, string>;
   url: string;
   status: number;
+  /** Answers the worker's outbound requests (EC2); none: the worker sends nothing out. */
+  outbound?: (request: MfRequest) => Promise<MfResponse>;
 }
 
 /** One cold start: workerd up with the script loaded, then the first answer, in ms. */
@@ -52,6 +61,7 @@ async function coldStart(subject: Subject): Promise<ColdStart> {
     compatibilityFlags: COMPATIBILITY.flags,
     modules: [{ type: "ESModule", path: "worker.js", contents: subject.script }],
     bindings: subject.bindings,
+    outboundService: subject.outbound,
     // The bundle logs one line per request; keep the report clean.
     handleRuntimeStdio() {},
   });
@@ -76,10 +86,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+/** EC2 for the bundles that talk to AWS: the simulator, on the demo's instances. */
+const answerAsEc2 = answeredBy(new Ec2Simulator({ instances: demoInstances() }));
+
 if (import.meta.main) {
-  const path = Deno.args[0] ?? "dist/worker.js";
-  const bundle = await Deno.readTextFile(path);
+  const demoPaths = Deno.args.filter((arg) => arg.startsWith("--demo=")).map((arg) => arg.slice(7));
+  const awsPaths = Deno.args.filter((arg) => !arg.startsWith("--"));
+  if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+    throw new RangeError("--rounds must be a whole number >= 1");
+  }
+  if (awsPaths.length === 0 && demoPaths.length === 0) awsPaths.push("dist/worker.js");
   const [instance] = demoInstances();
+  const url = `http://localhost/instance/${instance.region}/${instance.id}`;
   const subjects: Subject[] = [
     {
       name: "trivial worker",
@@ -88,19 +106,38 @@ if (import.meta.main) {
       url: "http://localhost/",
       status: 200,
     },
-    {
-      name: path,
-      script: bundle,
-      bindings: { API_KEY, DEMO: "true" },
-      url: `http://localhost/instance/${instance.region}/${instance.id}`,
-      status: 200,
-    },
   ];
+  for (const path of awsPaths) {
+    subjects.push({
+      name: `${path} (EC2)`,
+      script: await Deno.readTextFile(path),
+      bindings: {
+        API_KEY,
+        AWS_ACCESS_KEY_ID: "AKIDBENCH",
+        AWS_SECRET_ACCESS_KEY: "bench-secret-not-a-secret",
+        // Never reached: the outbound service answers first.
+        AWS_ENDPOINT_URL_EC2: "http://127.0.0.1:9",
+      },
+      url,
+      status: 200,
+      outbound: answerAsEc2,
+    });
+  }
+  for (const path of demoPaths) {
+    subjects.push({
+      name: `${path} (DEMO)`,
+      script: await Deno.readTextFile(path),
+      bindings: { API_KEY, DEMO: "true" },
+      url,
+      status: 200,
+    });
+  }
   // One unmeasured round each, so disk caches are warm for both.
   for (const subject of subjects) await coldStart(subject);
   const runs = new Map(subjects.map((subject) => [subject, [] as ColdStart[]]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 ? [...subjects].reverse() : subjects;
+    const shift = round % subjects.length;
+    const order = [...subjects.slice(shift), ...subjects.slice(0, shift)];
     for (const subject of order) runs.get(subject)!.push(await coldStart(subject));
   }
   const figures = subjects.map((subject) => {
@@ -113,18 +150,22 @@ if (import.meta.main) {
     };
   });
   const ms = (value: number) => `${value.toFixed(0)} ms`.padStart(8);
-  console.log(`workerd cold start, medians of ${ROUNDS} alternating rounds:`);
+  const width = Math.max(...figures.map(({ name }) => name.length));
+  console.log(`workerd cold start, medians of ${ROUNDS} rotating rounds:`);
   console.log(
-    `  ${"".padEnd(16)} ${"ready".padStart(8)} ${"1st answer".padStart(10)} ${"total".padStart(8)}`,
+    `  ${"".padEnd(width)} ${"ready".padStart(8)} ${"1st answer".padStart(10)} ${
+      "total".padStart(8)
+    }   vs trivial`,
   );
+  const [trivial] = figures;
   for (const { name, ready, firstAnswer, total } of figures) {
-    console.log(`  ${name.padEnd(16)} ${ms(ready)} ${ms(firstAnswer).padStart(10)} ${ms(total)}`);
+    const versus = name === trivial.name
+      ? ""
+      : `   first answer ${(firstAnswer / trivial.firstAnswer).toFixed(2)}x, total +${
+        (total - trivial.total).toFixed(0)
+      } ms`;
+    console.log(
+      `  ${name.padEnd(width)} ${ms(ready)} ${ms(firstAnswer).padStart(10)} ${ms(total)}${versus}`,
+    );
   }
-  const [trivial, service] = figures;
-  console.log(
-    `  bundle / trivial: ready ${(service.ready / trivial.ready).toFixed(2)}x, ` +
-      `first answer ${(service.firstAnswer / trivial.firstAnswer).toFixed(2)}x, ` +
-      `total ${(service.total / trivial.total).toFixed(2)}x ` +
-      `(+${(service.total - trivial.total).toFixed(0)} ms)`,
-  );
 }

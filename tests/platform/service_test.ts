@@ -1,5 +1,7 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { Ec2Client } from "../../src/aws/ec2.ts";
+import { ConfigError } from "../../src/config/settings.ts";
+import { createDemo } from "../../src/platform/demo.ts";
 import { createService } from "../../src/platform/service.ts";
 
 Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME and notifies", async () => {
@@ -12,6 +14,7 @@ Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME a
     MAX_RUNTIME: "1h",
     NOTIFY_WEBHOOK_URL: "https://discord.com/api/webhooks/1/x",
   }, {
+    demo: createDemo,
     audit: (line) => audit.push(line),
     notifyFetch: async (request) => {
       posted.push((await request.json()).content);
@@ -33,7 +36,9 @@ Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME a
 });
 
 Deno.test("without SWEEP_REGIONS the scheduled sweep does nothing", async () => {
-  const service = await createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" });
+  const service = await createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" }, {
+    demo: createDemo,
+  });
   assertEquals(await service.sweep("cron"), null);
   assertEquals(service.simulator!.calls, []);
 });
@@ -59,7 +64,7 @@ function withBackground() {
 }
 
 Deno.test("in demo mode, starting the tagged game-server creates its record and stopping deletes it", async () => {
-  const service = await createService({ DEMO: "true", API_KEY: DEMO_KEY });
+  const service = await createService({ DEMO: "true", API_KEY: DEMO_KEY }, { demo: createDemo });
   const { context, settled } = withBackground();
   const started = await service.app.request(
     `/instance/us-west-2/${GAME_SERVER}/start?wait=true&wait_seconds=30`,
@@ -95,7 +100,7 @@ Deno.test("in demo mode, a box started behind the service's back gets its record
     DEMO: "true",
     API_KEY: DEMO_KEY,
     SWEEP_REGIONS: "us-west-2",
-  });
+  }, { demo: createDemo });
   const consoleUser = new Ec2Client({
     credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-not-a-secret" },
     fetch: service.simulator!.fetch,
@@ -113,4 +118,12 @@ Deno.test("in demo mode, a box started behind the service's back gets its record
     [[GAME_SERVER, "running", true]],
   );
   assertEquals(service.route53!.record(GAME_NAME, "A")?.values, [ip]);
+});
+
+Deno.test("a build without the demo refuses DEMO=true with a ConfigError naming the demo build", async () => {
+  const error = await assertRejects(
+    () => createService({ DEMO: "true", API_KEY: "a-key-for-this-test-only" }),
+    ConfigError,
+  );
+  assertEquals(error.message.includes("deno task build:demo"), true);
 });

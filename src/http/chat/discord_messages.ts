@@ -186,12 +186,16 @@ export function discordConfirmMessage(
 }
 
 /** Several instances, one embed field each, cut at {@linkcode DISCORD_LIST_LIMIT}. */
-export function discordListMessage(instances: readonly ChatInstance[]): DiscordMessageData {
+export function discordListMessage(
+  instances: readonly ChatInstance[],
+  options: { note?: string } = {},
+): DiscordMessageData {
   const shown = instances.slice(0, DISCORD_LIST_LIMIT);
   const more = instances.length - shown.length;
   const count = `${instances.length} instance${instances.length === 1 ? "" : "s"}`;
+  const head = instances.length ? count : "No instances.";
   return {
-    content: instances.length ? count : "No instances.",
+    content: options.note ? clip(`${head}\n${escape(options.note)}`, 2000) : head,
     embeds: shown.length
       ? [{
         fields: shown.map((instance) => ({

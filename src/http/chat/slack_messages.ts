@@ -111,7 +111,7 @@ export function slackInstanceMessage(
 /** Several instances, one line each, cut at {@linkcode SLACK_LIST_LIMIT}. */
 export function slackListMessage(
   instances: readonly ChatInstance[],
-  options: { visibility?: SlackVisibility } = {},
+  options: { visibility?: SlackVisibility; note?: string } = {},
 ): SlackMessage {
   const shown = instances.slice(0, SLACK_LIST_LIMIT);
   const blocks: unknown[] = shown.map((instance) => ({
@@ -130,6 +130,9 @@ export function slackListMessage(
   }
   const count = `${instances.length} instance${instances.length === 1 ? "" : "s"}`;
   if (instances.length === 0) blocks.push({ type: "section", text: mrkdwn("No instances.") });
+  if (options.note) {
+    blocks.push({ type: "context", elements: [mrkdwn(clip(escape(options.note), 3000))] });
+  }
   return { response_type: options.visibility ?? "ephemeral", text: count, blocks };
 }
 

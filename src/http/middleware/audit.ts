@@ -41,12 +41,32 @@ export interface AuditRecord {
   /** Attempts over all EC2 calls. */
   attempts: number;
   duration_ms: number;
+  /** Chat requests only: who asked, e.g. `slack:U2CERLKJA@T1DC2JH3J`, `discord:80351110224678912`. */
+  chat_user?: string;
+  /** Chat requests only: what came of the command (`done`, `dry_run`, `refused`, `failed`, …). */
+  chat_outcome?: string;
+}
+
+/** What a chat route tells the audit line; it may finish after the answer. */
+export interface ChatAudit {
+  user: string;
+  /** The `API_KEYS` entry the user acts as; null when none names them. */
+  entry: string | null;
+  /** The subcommand or button, and its target once known. */
+  action: string | null;
+  region: string | null;
+  instance: string | null;
+  outcome: string;
+  /** The work done after the answer; the line is written once it settles (it never rejects). */
+  settled?: Promise<void>;
 }
 
 /** Variables the audit middleware sets. */
 export interface AuditVariables {
   /** EC2 calls made for this request, in order; see {@linkcode Ec2Client.observed}. */
   ec2Calls: CallRecord[];
+  /** Set by the chat routes: the line names the chat user and waits for the work. */
+  chatAudit?: ChatAudit;
 }
 
 /** Options of {@linkcode auditLog}. */
@@ -69,12 +89,13 @@ export function auditLog(options: AuditOptions): MiddlewareHandler<Env> {
     // Set only once a key was accepted; a refused or keyless request has none.
     const key = c.get("apiKey")?.name ?? null;
     const status = c.res.status;
+    const chat = c.get("chatAudit");
     const changing = key !== null && !READ_METHODS.has(c.req.method);
-    if (!changing && !DENIALS.has(status)) return;
-    const record: AuditRecord = {
+    if (!chat && !changing && !DENIALS.has(status)) return;
+    const record: () => AuditRecord = () => ({
       time: arrived.toISOString(),
       request_id: c.get("requestId") ?? "",
-      key,
+      key: chat ? chat.entry : key,
       client: clientAddressOf(c),
       method: c.req.method,
       ...target(c),
@@ -83,8 +104,23 @@ export function auditLog(options: AuditOptions): MiddlewareHandler<Env> {
       ec2_calls: calls.map(({ action, attempts }) => `${action}×${attempts}`),
       attempts: calls.reduce((sum, { attempts }) => sum + attempts, 0),
       duration_ms: Math.round((performance.now() - started) * 10) / 10,
-    };
-    sink(JSON.stringify(record));
+      ...(chat && {
+        action: chat.action,
+        region: chat.region,
+        instance: chat.instance,
+        chat_user: chat.user,
+        chat_outcome: chat.outcome,
+      }),
+    });
+    const write = () => sink(JSON.stringify(record()));
+    if (!chat?.settled) return write();
+    // A chat change runs after the answer: its line waits for it, and its EC2 calls.
+    const line = chat.settled.then(write);
+    try {
+      c.executionCtx.waitUntil(line);
+    } catch {
+      // No execution context: not Workers; the promise runs on by itself.
+    }
   };
 }
 

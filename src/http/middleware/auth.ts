@@ -133,7 +133,7 @@ export function apiKeyAuth(
   const { limiter, sessions } = options;
   if (entries.length === 0) throw new TypeError("Cannot check API keys: none configured");
   // Keys that matched once, as presented: the next request with one costs a
-  // lookup instead of a SHA-256 (~40 µs of CPU per WebCrypto call on Deno).
+  // lookup instead of a SHA-256 (a costly WebCrypto call on Deno: docs/performance.md).
   // Only matching keys enter, so it holds at most one string per entry; a
   // wrong key always takes the digest path and its constant-time compare.
   const matched = new Map<string, ApiKeyEntry>();

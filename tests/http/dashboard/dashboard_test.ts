@@ -4,6 +4,7 @@ import { visibleRegions } from "../../../src/http/dashboard/listing.ts";
 import { uptimeText } from "../../../src/http/dashboard/page.ts";
 import { FULL_ACCESS } from "../../../src/domain/scopes.ts";
 import { createService } from "../../../src/platform/service.ts";
+import { createDemo } from "../../../src/platform/demo.ts";
 import {
   API_KEY,
   errorOf,
@@ -192,7 +193,7 @@ Deno.test("a region EC2 cannot list shows why in its section; the page still loa
 });
 
 Deno.test("the page with the demo's five instances stays under 30 KB", async () => {
-  const service = await createService({ API_KEY, DEMO: "true" });
+  const service = await createService({ API_KEY, DEMO: "true" }, { demo: createDemo });
   const response = await service.app.request(`${SITE}/`, { headers: SIGNED_IN });
   const bytes = (await response.arrayBuffer()).byteLength;
   assert(bytes < 30 * 1024, `${bytes} bytes`);
@@ -201,10 +202,12 @@ Deno.test("the page with the demo's five instances stays under 30 KB", async () 
 });
 
 Deno.test("the demo lists its own regions unless REGIONS says otherwise", async () => {
-  const demo = await createService({ API_KEY, DEMO: "true" });
+  const demo = await createService({ API_KEY, DEMO: "true" }, { demo: createDemo });
   const info = await demo.app.request(`${SITE}/session`, { headers: { "x-api-key": API_KEY } });
   assertEquals((await info.json()).regions, ["us-west-2", "eu-central-1"]);
-  const chosen = await createService({ API_KEY, DEMO: "true", REGIONS: "eu-central-1" });
+  const chosen = await createService({ API_KEY, DEMO: "true", REGIONS: "eu-central-1" }, {
+    demo: createDemo,
+  });
   const text = await (await chosen.app.request(`${SITE}/`, { headers: SIGNED_IN })).text();
   assertEquals(text.includes(`id="region-us-west-2"`), false);
   assertStringIncludes(text, `id="region-eu-central-1"`);
