@@ -242,3 +242,32 @@ Deno.test("Cloudflare follows the same rules through the same wiring", async () 
   );
   assert(!JSON.stringify(body).includes("cf-token-example"));
 });
+
+Deno.test("a sweep that made its 4 changes leaves DNS to the next run, within the Workers subrequest budget", async () => {
+  const boxes: SimulatedInstanceSeed[] = Array.from({ length: 4 }, (_, i) => ({
+    id: `i-0${(0xa0 + i).toString(16).padStart(16, "0")}`,
+    region: REGION,
+    state: "running",
+    tags: { start_time: "2026-11-26T00:00:00.000Z", "workwork:dns": `box${i}.example.com` },
+  }));
+  const route53 = new Route53Simulator({ zones: [{ name: "example.com" }] });
+  const client = new Route53Client({
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },
+    fetch: route53.fetch,
+    random: () => 0,
+  });
+  const { app, simulator } = await testService({
+    instances: boxes,
+    dns: { provider: route53DnsProvider(client), ttl: 60 },
+    sweep: { regions: [REGION], maxRuntimeMs: 3600_000 },
+  });
+  const report = await (await app.request("/sweep", { method: "POST", headers: KEYED })).json();
+  assertEquals(report.actions.filter((a: { outcome: string }) => a.outcome === "done").length, 4);
+  assertEquals(report.dns, []);
+  assertEquals(route53.calls, []);
+  // The listing for DNS was not even made: the stops' own calls are all there is.
+  assertEquals(
+    simulator.calls.filter(({ action }) => action === "DescribeInstances").length,
+    1 + 4,
+  );
+});

@@ -147,7 +147,7 @@ Deno.test("names: unknown is 404, shared by two is 409, a bad region 422", async
 });
 
 Deno.test("POST …/start wakes the box; the status turns ready once its name points at it", async () => {
-  const { request, simulator, settled } = await wakeService();
+  const { request, simulator, settled, audit } = await wakeService();
   const cookie = await signedIn(request);
   const headers = { cookie, origin: SITE, ...FROM_PAGE };
   const started = await request(`/wake/${REGION}/game-server/start`, { method: "POST", headers });
@@ -166,6 +166,9 @@ Deno.test("POST …/start wakes the box; the status turns ready once its name po
     resolves: true,
   }]);
   assertEquals([ready.ready, ready.url], [true, "https://game.example.com:8443/"]);
+  // The start is audited under the key's name, the Name from the path is not.
+  const line = audit.map((entry) => JSON.parse(entry)).find((entry) => entry.action === "start");
+  assertEquals([line.key, line.region, line.instance, line.status], ["default", REGION, null, 202]);
 });
 
 Deno.test("a start from another site's page is refused, and a key that may only read cannot start", async () => {
