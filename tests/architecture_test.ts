@@ -8,8 +8,11 @@ import { assert, assertEquals } from "@std/assert";
 
 /** What each folder of src/ may import, besides itself and npm packages. */
 export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  aws: [],
-  cloudflare: [],
+  // net: what every outbound client shares (fetch's shape, deadline, backoff, attempt loop);
+  // the bottom layer, so that aws and cloudflare share it without importing each other.
+  net: [],
+  aws: ["net"],
+  cloudflare: ["net"],
   simulator: ["aws"],
   domain: ["aws", "cloudflare"],
   config: ["domain", "aws"],
@@ -21,6 +24,7 @@ const PACKAGES_OF: Readonly<Record<string, readonly string[]>> = {
   // @noble/hashes: the signer's synchronous HMAC (see src/aws/signer.ts).
   aws: ["aws4fetch", "fast-xml-parser", "@noble"],
   cloudflare: [],
+  net: [],
   simulator: ["hono", "fast-xml-parser"],
   domain: [],
   config: [],

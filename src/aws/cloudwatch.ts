@@ -11,6 +11,8 @@
 import { partitionSuffix } from "./endpoints.ts";
 import type { TransportFailure } from "./ec2_errors.ts";
 import { Ec2Signer } from "./signer.ts";
+import type { AwsCredentials } from "./credentials.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 import { encodeMemberQuery } from "./_cloudwatch_query.ts";
 import {
   CloudWatchXmlError,
@@ -35,8 +37,7 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_ATTEMPTS = 3;
 /** Pages followed for one batch before giving up: a guard against a token that never ends. */
 export const MAX_PAGES = 100;
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
+const RETRY_POLICY = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 };
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 /** The variables an endpoint override is read from, first found wins, as the AWS SDKs do. */
@@ -62,8 +63,7 @@ const RETRYABLE_CODES = new Set([
 ]);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-/** How the client sends a request: the global `fetch`'s shape, always with a URL string. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+export type { Fetch } from "../net/retry.ts";
 
 /** CloudWatch answered with its error envelope. */
 export class CloudWatchError extends Error {
@@ -131,24 +131,15 @@ export function cloudWatchEndpointOverride(
   return undefined;
 }
 
-/** AWS credentials for signing. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsCredentials } from "./credentials.ts";
 
 /** Options of {@linkcode CloudWatchClient}. */
-export interface CloudWatchClientOptions {
+export interface CloudWatchClientOptions extends OutboundOptions {
   credentials: AwsCredentials;
-  /** Where requests go; the global `fetch` when absent. */
-  fetch?: Fetch;
   /** An endpoint for every region; the partition's otherwise. */
   endpoint?: string;
   /** Deadline for a call made without a signal. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  random?: () => number;
   /** Signing clock. Default: the current time. */
   now?: () => Date;
 }
@@ -326,18 +317,21 @@ export class CloudWatchClient {
   }
 
   async #send(region: string, body: string, signal?: AbortSignal): Promise<string> {
-    const deadline = signal ?? AbortSignal.timeout(this.#timeoutMs);
+    const callSignal = deadline(signal, this.#timeoutMs);
     const url = cloudWatchEndpoint(region, this.#endpoint);
-    for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(region, url, body, deadline);
-      if (typeof outcome === "string") return outcome;
-      const retryable = outcome instanceof CloudWatchError
-        ? outcome.retryable
-        : outcome.failure === "network" ||
-          (outcome.status !== null && RETRYABLE_STATUSES.has(outcome.status));
-      if (attempt >= MAX_ATTEMPTS || !retryable) throw outcome;
-      await this.#backoff(attempt, deadline);
-    }
+    return await withRetries<string, CloudWatchError | CloudWatchTransportError>(
+      () => this.#attempt(region, url, body, callSignal),
+      {
+        policy: RETRY_POLICY,
+        retryable: (error) =>
+          error instanceof CloudWatchError ? error.retryable : error.failure === "network" ||
+            (error.status !== null && RETRYABLE_STATUSES.has(error.status)),
+        random: this.#random,
+        signal: callSignal,
+        onTimeout: () =>
+          new CloudWatchTransportError("timeout", "CloudWatch did not answer in time"),
+      },
+    );
   }
 
   /** One signed exchange: the text of a 2xx answer, or what went wrong. */
@@ -381,24 +375,6 @@ export class CloudWatchClient {
     return new CloudWatchError(envelope.code, envelope.message, {
       status: response.status,
       requestId: envelope.requestId ?? response.headers.get("x-amzn-requestid"),
-    });
-  }
-
-  /** Exponential backoff with full jitter, cut short by the deadline. */
-  #backoff(attempt: number, signal: AbortSignal): Promise<void> {
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    const delay = Math.floor(this.#random() * ceiling);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new CloudWatchTransportError("timeout", "CloudWatch did not answer in time"));
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, delay);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 }

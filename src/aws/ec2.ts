@@ -9,6 +9,8 @@ import { ec2Endpoint } from "./endpoints.ts";
 import { Ec2Error, Ec2TransportError } from "./ec2_errors.ts";
 import { encodeQuery, type QueryParams } from "./query.ts";
 import { amzDate, Ec2Signer } from "./signer.ts";
+import type { AwsCredentials } from "./credentials.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 import type { InstancePage } from "./ec2_types.ts";
 import {
   readDescribeInstances,
@@ -25,8 +27,7 @@ import {
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** Attempts per call, as the AWS SDKs' standard retry mode. */
 export const MAX_ATTEMPTS = 3;
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
+const RETRY_POLICY = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 };
 const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 
 /**
@@ -62,32 +63,22 @@ export const THROTTLING_CODES: ReadonlySet<string> = new Set([
 const THROTTLING_STATUS = 429;
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 
-/** How the client sends a request: the global `fetch`'s shape, always with a URL string. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+export type { Fetch } from "../net/retry.ts";
 
-/** AWS credentials for signing. */
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+export type { AwsCredentials } from "./credentials.ts";
 
 /** Options of {@linkcode Ec2Client}. */
-export interface Ec2ClientOptions {
+export interface Ec2ClientOptions extends OutboundOptions {
   /**
    * Fixed keys, or a provider asked before each attempt (cached by its
    * owner, e.g. the credential chain); the signer is re-derived when the
    * credentials it gives change.
    */
   credentials: AwsCredentials | (() => Promise<AwsCredentials>);
-  /** Where requests go; the global `fetch` when absent. */
-  fetch?: Fetch;
   /** An endpoint for every region (`AWS_ENDPOINT_URL_EC2`); the partition's otherwise. */
   endpoint?: string;
   /** Deadline for a call made without a signal. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  random?: () => number;
   /** Signing clock. Default: the current time. */
   now?: () => Date;
 }
@@ -335,22 +326,23 @@ export class Ec2Client {
     options: CallOptions & SendOptions,
     trace: CallTrace,
   ): Promise<string> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs);
+    const signal = deadline(options.signal, this.#timeoutMs);
     const body = encodeQuery(action, params);
     const url = ec2Endpoint(region, this.#endpoint);
-    for (let attempt = 1;; attempt++) {
+    const text = options.text ?? wholeText;
+    const repeatable = options.repeatable ?? true;
+    return await withRetries<string, Ec2Error | Ec2TransportError>(async (attempt) => {
       trace.attempts = attempt;
-      const outcome = await this.#attempt(region, url, body, signal, options.text ?? wholeText);
-      if (typeof outcome === "string") return outcome;
+      const outcome = await this.#attempt(region, url, body, signal, text);
       if (outcome instanceof Ec2Error) trace.requestId = outcome.requestId;
-      if (
-        attempt >= MAX_ATTEMPTS ||
-        !isRetryable(outcome, options.repeatable ?? true)
-      ) {
-        throw outcome;
-      }
-      await this.#backoff(attempt, signal);
-    }
+      return outcome;
+    }, {
+      policy: RETRY_POLICY,
+      retryable: (error) => isRetryable(error, repeatable),
+      random: this.#random,
+      signal,
+      onTimeout: timedOut,
+    });
   }
 
   /** One signed exchange: the text of a 2xx answer, or what went wrong. */
@@ -401,24 +393,10 @@ export class Ec2Client {
     }
     return this.#signing.signer;
   }
+}
 
-  /** Exponential backoff with full jitter, cut short by the deadline. */
-  #backoff(attempt: number, signal: AbortSignal): Promise<void> {
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    const delay = Math.floor(this.#random() * ceiling);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new Ec2TransportError("timeout", "EC2 did not answer in time"));
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, delay);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
-  }
+function timedOut(): Ec2TransportError {
+  return new Ec2TransportError("timeout", "EC2 did not answer in time");
 }
 
 function signerFor({ accessKeyId, secretAccessKey, sessionToken }: AwsCredentials): Ec2Signer {

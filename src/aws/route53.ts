@@ -21,6 +21,7 @@ import {
   type RecordSet,
   type RecordSetPage,
 } from "./_route53_xml.ts";
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 
 export { isAlreadyGone, Route53Error, Route53TransportError } from "./_route53_errors.ts";
 export type { Route53Failure } from "./_route53_errors.ts";
@@ -45,13 +46,11 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const MAX_ATTEMPTS = 3;
 /** Pages of ListHostedZonesByName read for one name at most. */
 const MAX_ZONE_PAGES = 10;
-const BASE_DELAY_MS = 100;
-const MAX_DELAY_MS = 2_000;
+const RETRY_POLICY = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 100, maxDelayMs: 2_000 };
 const RETRYABLE_STATUSES = new Set([500, 502, 503, 504]);
 const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
-/** How the client sends a request: the global `fetch`'s shape, always with a URL string. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+export type { Fetch } from "../net/retry.ts";
 
 /** The credentials requests are signed with. */
 export interface Route53Credentials {
@@ -61,20 +60,16 @@ export interface Route53Credentials {
 }
 
 /** Options of {@linkcode Route53Client}. */
-export interface Route53ClientOptions {
+export interface Route53ClientOptions extends OutboundOptions {
   /**
    * Fixed credentials, or a function that gives the current ones (the
    * service's credential chain, which refreshes them), as the EC2 client takes.
    */
   credentials: Route53Credentials | (() => Promise<Route53Credentials>);
-  /** Where requests go; the global `fetch` when absent. */
-  fetch?: Fetch;
   /** Base URL, e.g. from {@linkcode route53Endpoint}; {@linkcode ROUTE53_ENDPOINT} by default. */
   endpoint?: string;
   /** Deadline of one call, all attempts together. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
   timeoutMs?: number;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  random?: () => number;
   /** Signing clock. Default: the current time. */
   now?: () => Date;
 }
@@ -249,14 +244,19 @@ export class Route53Client {
     options: Route53CallOptions,
     read: (xml: string, response: Response) => T,
   ): Promise<T> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs);
+    const signal = deadline(options.signal, this.#timeoutMs);
     const url = `${this.#base}/${ROUTE53_API_VERSION}${path}`;
-    for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(method, url, body, signal);
-      if (!(outcome instanceof Error)) return read(outcome.text, outcome.response);
-      if (attempt >= MAX_ATTEMPTS || !isRetryable(outcome)) throw outcome;
-      await this.#backoff(attempt, signal);
-    }
+    const answer = await withRetries<
+      { text: string; response: Response },
+      Route53Error | Route53TransportError
+    >(() => this.#attempt(method, url, body, signal), {
+      policy: RETRY_POLICY,
+      retryable: isRetryable,
+      random: this.#random,
+      signal,
+      onTimeout: () => new Route53TransportError("timeout", "Route53 did not answer in time"),
+    });
+    return read(answer.text, answer.response);
   }
 
   async #attempt(
@@ -304,24 +304,6 @@ export class Route53Client {
     const error = readError(text, response.status, response.headers.get("x-amzn-requestid"));
     if (error instanceof Route53Error || error instanceof Route53TransportError) return error;
     throw error;
-  }
-
-  /** Exponential backoff with full jitter, cut short by the deadline. */
-  #backoff(attempt: number, signal: AbortSignal): Promise<void> {
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    const delay = Math.floor(this.#random() * ceiling);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new Route53TransportError("timeout", "Route53 did not answer in time"));
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, delay);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
   }
 }
 

@@ -9,6 +9,7 @@
  * @see https://developers.cloudflare.com/api/resources/dns/subresources/records/
  * @module
  */
+import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
 
 /** Cloudflare's API base. */
 export const CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4";
@@ -20,14 +21,12 @@ export const MAX_ATTEMPTS = 3;
 const PER_PAGE = 100;
 /** Pages read at most for one name and type. */
 const MAX_PAGES = 10;
-const BASE_DELAY_MS = 200;
-const MAX_DELAY_MS = 2_000;
+const RETRY_POLICY = { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 200, maxDelayMs: 2_000 };
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 /** Cloudflare's code for "Record does not exist", answered to a DELETE of a gone record. */
 export const RECORD_NOT_FOUND_CODE = 81044;
 
-/** How the client sends a request. */
-export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+export type { Fetch } from "../net/retry.ts";
 
 /** A zone as Cloudflare lists it. */
 export interface CloudflareZone {
@@ -87,15 +86,11 @@ export class CloudflareError extends Error {
 }
 
 /** Options of {@linkcode CloudflareDnsClient}. */
-export interface CloudflareDnsClientOptions {
+export interface CloudflareDnsClientOptions extends OutboundOptions {
   /** An API token with Zone:Read and DNS:Edit on the zones to write. */
   token: string;
-  fetch?: Fetch;
   /** API base; {@linkcode CLOUDFLARE_API_BASE} by default (a fake's, in tests). */
   baseUrl?: string;
-  timeoutMs?: number;
-  /** Jitter source in [0, 1). Default `Math.random`. */
-  random?: () => number;
 }
 
 /** Per-call options. */
@@ -225,17 +220,22 @@ export class CloudflareDnsClient {
     path: string,
     options: CloudflareCallOptions & { body?: unknown; repeatable?: boolean },
   ): Promise<unknown> {
-    const signal = options.signal ?? AbortSignal.timeout(this.#timeoutMs);
-    for (let attempt = 1;; attempt++) {
-      const outcome = await this.#attempt(method, path, options.body, signal);
-      if (!(outcome instanceof CloudflareError)) return outcome.result;
-      // A create is repeated only when Cloudflare turned it away (429): a lost answer may hide a record made.
-      const retryable = RETRYABLE_STATUSES.has(outcome.status) &&
-          (options.repeatable !== false || outcome.status === 429) ||
-        (outcome.status === 0 && options.repeatable !== false);
-      if (attempt >= MAX_ATTEMPTS || !retryable) throw outcome;
-      await this.#backoff(attempt, signal);
-    }
+    const signal = deadline(options.signal, this.#timeoutMs);
+    const answer = await withRetries<{ result: unknown }, CloudflareError>(
+      () => this.#attempt(method, path, options.body, signal),
+      {
+        policy: RETRY_POLICY,
+        // A create is repeated only when Cloudflare turned it away (429): a lost answer may hide a record made.
+        retryable: (error) =>
+          RETRYABLE_STATUSES.has(error.status) &&
+            (options.repeatable !== false || error.status === 429) ||
+          (error.status === 0 && options.repeatable !== false),
+        random: this.#random,
+        signal,
+        onTimeout: () => new CloudflareError("Cloudflare did not answer in time", { status: 0 }),
+      },
+    );
+    return answer.result;
   }
 
   async #attempt(
@@ -291,23 +291,6 @@ export class CloudflareDnsClient {
       status: response.ok ? 502 : response.status,
       errors,
       ray,
-    });
-  }
-
-  #backoff(attempt: number, signal: AbortSignal): Promise<void> {
-    const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
-    const delay = Math.floor(this.#random() * ceiling);
-    return new Promise((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new CloudflareError("Cloudflare did not answer in time", { status: 0 }));
-      };
-      const timer = setTimeout(() => {
-        signal.removeEventListener("abort", onAbort);
-        resolve();
-      }, delay);
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 }

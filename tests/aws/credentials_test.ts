@@ -40,6 +40,15 @@ interface HostOptions {
   clock?: { at: number };
 }
 
+/** A host whose chain finds web identity: role, token file `/t`, STS at `fake`. */
+function webIdentityHost(fake: FakeAws, clock?: { at: number }): CredentialHost {
+  return host({
+    AWS_ROLE_ARN: "arn:aws:iam::1:role/r",
+    AWS_WEB_IDENTITY_TOKEN_FILE: "/t",
+    AWS_ENDPOINT_URL_STS: fake.base,
+  }, { files: { "/t": TOKEN }, clock });
+}
+
 /** A host with no IMDS unless the test turns it on, files from a record. */
 function host(env: Record<string, string>, options: HostOptions = {}): CredentialHost {
   const clock = options.clock ?? { at: T0 };
@@ -412,11 +421,7 @@ serving("precedence: web identity over files over container over IMDS", async (f
 serving(
   "credentials are refreshed 5 minutes before they expire, one refresh for concurrent callers",
   async (fake, clock) => {
-    const chain = await findCredentials(host({
-      AWS_ROLE_ARN: "arn:aws:iam::1:role/r",
-      AWS_WEB_IDENTITY_TOKEN_FILE: "/t",
-      AWS_ENDPOINT_URL_STS: fake.base,
-    }, { files: { "/t": TOKEN }, clock }));
+    const chain = await findCredentials(webIdentityHost(fake, clock));
     const source = chain.source!;
     assertEquals((await source.credentials()).accessKeyId, "ASIAFIRST");
     clock.at = T0 + HOUR - 6 * 60_000;
@@ -443,11 +448,7 @@ serving(
 serving(
   "a failed refresh keeps credentials that are still valid, and fails once they expired",
   async (fake, clock) => {
-    const chain = await findCredentials(host({
-      AWS_ROLE_ARN: "arn:aws:iam::1:role/r",
-      AWS_WEB_IDENTITY_TOKEN_FILE: "/t",
-      AWS_ENDPOINT_URL_STS: fake.base,
-    }, { files: { "/t": TOKEN }, clock }));
+    const chain = await findCredentials(webIdentityHost(fake, clock));
     await chain.source!.credentials();
     fake.sts = { errorCode: "ExpiredTokenException", message: "Token expired" };
     clock.at = T0 + HOUR - 60_000;
@@ -468,11 +469,7 @@ serving(
     const simulator = new Ec2Simulator({ instances: SEEDS });
     const service = await createService({ API_KEY }, {
       fetch: simulator.fetch,
-      credentialChain: walkCredentialChain(host({
-        AWS_ROLE_ARN: "arn:aws:iam::1:role/r",
-        AWS_WEB_IDENTITY_TOKEN_FILE: "/t",
-        AWS_ENDPOINT_URL_STS: fake.base,
-      }, { files: { "/t": TOKEN } })),
+      credentialChain: walkCredentialChain(webIdentityHost(fake)),
     });
     assertEquals(service.credentials.source, "web identity (AWS_ROLE_ARN)");
     const response = await service.app.request(`/instance/${REGION}/${RUNNING_ID}`, {

@@ -50,6 +50,27 @@ export function workerdPermissions(): WorkerdPermissions {
   return { binary, read: [".", miniflare, temporary], write: [temporary] };
 }
 
+/**
+ * Whether this process may run workerd through Miniflare: env (finding the
+ * paths reads TMPDIR, so it comes first), running deno and the binary,
+ * loopback, and the paths of {@linkcode workerdPermissions}.
+ */
+export async function workerdGranted(): Promise<boolean> {
+  if ((await Deno.permissions.query({ name: "env" })).state !== "granted") return false;
+  const { binary, read, write } = workerdPermissions();
+  const descriptors: Deno.PermissionDescriptor[] = [
+    { name: "run", command: "deno" },
+    { name: "run", command: binary },
+    { name: "net", host: "127.0.0.1" },
+    ...read.map((path) => ({ name: "read", path }) as const),
+    ...write.map((path) => ({ name: "write", path }) as const),
+  ];
+  for (const descriptor of descriptors) {
+    if ((await Deno.permissions.query(descriptor)).state !== "granted") return false;
+  }
+  return true;
+}
+
 /** The newest compatibility date the workerd in this project supports. */
 export const WORKERD_COMPATIBILITY_DATE: string = workerd.compatibilityDate;
 

@@ -11,27 +11,11 @@ import denoConfig from "../../deno.json" with { type: "json" };
 import { slackSignature } from "../../src/http/chat/slack_verify.ts";
 import { Ec2Simulator } from "../../src/simulator/ec2.ts";
 import { AWS_SECRET, REGION, RUNNING_ID, SEEDS } from "../_helpers.ts";
-import { WORKERD_COMPATIBILITY_DATE, workerdPermissions } from "./_workerd.ts";
+import { WORKERD_COMPATIBILITY_DATE, workerdGranted } from "./_workerd.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
 
-async function granted(): Promise<boolean> {
-  if ((await Deno.permissions.query({ name: "env" })).state !== "granted") return false;
-  const { binary, read, write } = workerdPermissions();
-  const descriptors: Deno.PermissionDescriptor[] = [
-    { name: "run", command: "deno" },
-    { name: "run", command: binary },
-    { name: "net", host: "127.0.0.1" },
-    ...read.map((path) => ({ name: "read", path }) as const),
-    ...write.map((path) => ({ name: "write", path }) as const),
-  ];
-  for (const descriptor of descriptors) {
-    if ((await Deno.permissions.query(descriptor)).state !== "granted") return false;
-  }
-  return true;
-}
-
-const ready = await granted();
+const ready = await workerdGranted();
 if (!ready) console.warn("chat_workerd_test.ts skipped: `deno task test:e2e` grants what it needs");
 
 function hex(bytes: ArrayBuffer): string {

@@ -29,11 +29,7 @@ import {
   STOPPED_ID,
 } from "../_helpers.ts";
 import { answeredBy } from "./_outbound.ts";
-import {
-  WORKERD_COMPATIBILITY_DATE,
-  workerdPermissions,
-  wranglerCompatibility,
-} from "./_workerd.ts";
+import { WORKERD_COMPATIBILITY_DATE, workerdGranted, wranglerCompatibility } from "./_workerd.ts";
 
 /** Each worker below answers on its own host: `https://<name>.workwork.test`. */
 const DOMAIN = "workwork.test";
@@ -70,23 +66,6 @@ interface SimpleInit {
   body?: string;
   /** Miniflare follows redirects unless told not to. */
   redirect?: "manual";
-}
-
-async function workerdGranted(): Promise<boolean> {
-  // Finding the paths reads the environment (TMPDIR), so env comes first.
-  if ((await Deno.permissions.query({ name: "env" })).state !== "granted") return false;
-  const { binary, read, write } = workerdPermissions();
-  const descriptors: Deno.PermissionDescriptor[] = [
-    { name: "run", command: "deno" },
-    { name: "run", command: binary },
-    { name: "net", host: "127.0.0.1" },
-    ...read.map((path) => ({ name: "read", path }) as const),
-    ...write.map((path) => ({ name: "write", path }) as const),
-  ];
-  for (const descriptor of descriptors) {
-    if ((await Deno.permissions.query(descriptor)).state !== "granted") return false;
-  }
-  return true;
 }
 
 /** Runs the bundle command of the task `build` or `build:demo` with its output sent to `dir`. */

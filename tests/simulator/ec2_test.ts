@@ -132,6 +132,16 @@ function errorOf(answer: Answer): { code: string; message: string } {
   return { code: match[1], message: unescapeXml(match[2]) };
 }
 
+/** Asserts that `answer` is EC2's error envelope, with `status`, `code` and `message`. */
+function assertEc2Error(
+  answer: Answer,
+  status: number,
+  error: { code: string; message: string },
+): void {
+  assertEquals(answer.status, status);
+  assertEquals(errorOf(answer), error);
+}
+
 function unescapeXml(text: string): string {
   const entities: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
   return text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => entities[name]);
@@ -199,8 +209,7 @@ Deno.test("a request with no signature answers 401 AuthFailure and changes nothi
     body: await response.text(),
     headers: response.headers,
   };
-  assertEquals(answer.status, 401);
-  assertEquals(errorOf(answer), {
+  assertEc2Error(answer, 401, {
     code: "AuthFailure",
     message: "AWS was not able to validate the provided access credentials",
   });
@@ -281,8 +290,7 @@ Deno.test("a body sent as text/plain is not read, so the Action is missing", asy
 Deno.test("an unknown Action answers InvalidAction", async () => {
   const { sim } = setup();
   const answer = await send(sim, "TerminateEverything");
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
+  assertEc2Error(answer, 400, {
     code: "InvalidAction",
     message: "The action TerminateEverything is not valid for this web service.",
   });
@@ -360,8 +368,7 @@ Deno.test("DescribeInstances with an unknown id fails the whole call with Invali
     "InstanceId.1": RUNNING,
     "InstanceId.2": UNKNOWN,
   });
-  assertEquals(one.status, 400);
-  assertEquals(errorOf(one), {
+  assertEc2Error(one, 400, {
     code: "InvalidInstanceID.NotFound",
     message: `The instance ID '${UNKNOWN}' does not exist`,
   });
@@ -375,8 +382,7 @@ Deno.test("DescribeInstances with an unknown id fails the whole call with Invali
 Deno.test("DescribeInstances with a malformed id answers InvalidInstanceID.Malformed", async () => {
   const { sim } = setup();
   const answer = await send(sim, "DescribeInstances", { "InstanceId.1": "i-xyz" });
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
+  assertEc2Error(answer, 400, {
     code: "InvalidInstanceID.Malformed",
     message: 'Invalid id: "i-xyz"',
   });
@@ -421,8 +427,7 @@ Deno.test("DescribeInstances rejects an unknown filter name", async () => {
     "Filter.1.Name": "flavour",
     "Filter.1.Value.1": "x",
   });
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
+  assertEc2Error(answer, 400, {
     code: "InvalidParameterValue",
     message: "The filter 'flavour' is invalid",
   });
@@ -711,8 +716,7 @@ Deno.test("CreateTags on an unknown instance answers InvalidInstanceID.NotFound 
     "Tag.1.Key": "start_time",
     "Tag.1.Value": "2026-11-26T19:36:55.719Z",
   });
-  assertEquals(answer.status, 400);
-  assertEquals(errorOf(answer), {
+  assertEc2Error(answer, 400, {
     code: "InvalidInstanceID.NotFound",
     message: `The instance ID '${UNKNOWN}' does not exist`,
   });
@@ -792,8 +796,7 @@ Deno.test("an error fault answers EC2's envelope with the code's status, once", 
   const { sim } = setup();
   sim.inject({ fault: { kind: "error", code: "RequestLimitExceeded" } });
   const throttled = await send(sim, "StopInstances", { "InstanceId.1": RUNNING });
-  assertEquals(throttled.status, 503);
-  assertEquals(errorOf(throttled), {
+  assertEc2Error(throttled, 503, {
     code: "RequestLimitExceeded",
     message: "Request limit exceeded.",
   });
@@ -807,8 +810,7 @@ Deno.test("a fault hits only its action, counts down its times, and rules apply 
   sim.inject({ action: "CreateTags", times: 2, fault: { kind: "error", code: "InternalError" } });
   sim.inject({ fault: { kind: "error", code: "Unavailable", status: 502, message: "down" } });
   const started = await send(sim, "StartInstances", { "InstanceId.1": STOPPED });
-  assertEquals(started.status, 502);
-  assertEquals(errorOf(started), { code: "Unavailable", message: "down" });
+  assertEc2Error(started, 502, { code: "Unavailable", message: "down" });
   const tags = { "ResourceId.1": RUNNING, "Tag.1.Key": "start_time", "Tag.1.Value": "now" };
   assertEquals((await send(sim, "CreateTags", tags)).status, 500);
   assertEquals((await send(sim, "CreateTags", tags)).status, 500);
