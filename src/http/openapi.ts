@@ -419,6 +419,30 @@ export const OPENAPI_DOCUMENT: Json = {
       delete: { operationId: "signOut", ...SIGN_OUT },
     },
     "/session/delete": { post: { operationId: "signOutByForm", ...SIGN_OUT } },
+    "/manifest.webmanifest": {
+      get: {
+        operationId: "webManifest",
+        summary: "The dashboard's web app manifest, to add it to a home screen",
+        security: [],
+        responses: { "200": { description: "JSON", content: { "application/manifest+json": {} } } },
+      },
+    },
+    "/icon.svg": {
+      get: {
+        operationId: "iconSvg",
+        summary: "The dashboard's icon",
+        security: [],
+        responses: { "200": { description: "SVG", content: { "image/svg+xml": {} } } },
+      },
+    },
+    ...Object.fromEntries([192, 512].map((size) => [`/icon-${size}.png`, {
+      get: {
+        operationId: size === 192 ? "iconPngSmall" : "iconPngLarge",
+        summary: `The dashboard's icon, ${size} px`,
+        security: [],
+        responses: { "200": { description: "PNG", content: { "image/png": {} } } },
+      },
+    }])),
     [OPENAPI_PATH]: {
       get: {
         operationId: "openApiDocument",

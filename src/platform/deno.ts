@@ -175,6 +175,7 @@ function banner(service: Service, base: string): string {
     service.generatedApiKey
       ? `API key, made up for this run (set API_KEY to choose one): ${service.generatedApiKey}`
       : "API key: the one you set in API_KEY or API_KEYS",
+    `Dashboard: ${base}/ in a browser; sign in with the key (on a phone: Add to Home screen)`,
     `Serving on ${base}. Try:`,
     `  curl -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}`,
     `  curl -X POST -H 'X-Api-Key: ${key}' ${base}/instance/${running.region}/${running.id}/stop`,

@@ -32,9 +32,27 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Launches Chromium through playwright-core, in a new temporary profile. */
+/** Why Chromium cannot run in this test run, or null when it can. */
+export async function chromiumMissing(): Promise<string | null> {
+  const run = await Deno.permissions.query({ name: "run", command: CHROMIUM });
+  const write = await Deno.permissions.query({ name: "write", path: "/tmp" });
+  if (run.state !== "granted" || write.state !== "granted") {
+    return `it needs --allow-run=${CHROMIUM} --allow-write=/tmp`;
+  }
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    return `${CHROMIUM} is missing (apt-get install -y chromium)`;
+  }
+  return null;
+}
+
+/**
+ * Launches Chromium through playwright-core, in a new temporary profile.
+ * `bypassCSP` lets a test inject a script (axe-core) the page's CSP would refuse.
+ */
 export async function launchChromium(
-  options: { viewport?: { width: number; height: number } } = {},
+  options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {},
 ): Promise<Browser> {
   // playwright-core probes /proc/sys/fs/binfmt_misc (is it WSL?) when it loads, which Deno
   // allows only with every permission; this switch of its bundled is-wsl defers the probe.
@@ -46,6 +64,7 @@ export async function launchChromium(
     headless: true,
     args: [...CHROMIUM_FLAGS],
     viewport: options.viewport,
+    bypassCSP: options.bypassCSP,
   });
   return {
     context,

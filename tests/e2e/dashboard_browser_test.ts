@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
-import { CHROMIUM, launchChromium } from "./_chromium.ts";
+import { chromiumMissing, launchChromium } from "./_chromium.ts";
 import { mayStartServer, startServer } from "../_server.ts";
 
 const KEY = "browser-test-key-0123456789";
@@ -17,17 +17,7 @@ const SETTLE_MS = 30_000;
 
 async function browserReady(): Promise<string | null> {
   if (!await mayStartServer()) return "it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env";
-  const run = await Deno.permissions.query({ name: "run", command: CHROMIUM });
-  const write = await Deno.permissions.query({ name: "write", path: "/tmp" });
-  if (run.state !== "granted" || write.state !== "granted") {
-    return `it needs --allow-run=${CHROMIUM} --allow-write=/tmp`;
-  }
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  }
-  return null;
+  return await chromiumMissing();
 }
 
 const skipped = await browserReady();
@@ -90,9 +80,11 @@ Deno.test({
       await context.grantPermissions(["clipboard-read", "clipboard-write"], {
         origin: server.base,
       });
-      const copyButton = page.getByRole("button", { name: "Copy the address of dev-box" });
+      const copyButton = page.getByRole("button", {
+        name: "Copy the address of dev-box (us-west-2)",
+      });
       await copyButton.click();
-      await page.locator("#live", { hasText: "Address of dev-box copied" }).waitFor();
+      await page.locator("#live", { hasText: "Address of dev-box (us-west-2) copied" }).waitFor();
       assertEquals(
         await page.evaluate("navigator.clipboard.readText()"),
         await devBox.locator(".addr").textContent(),
@@ -100,23 +92,27 @@ Deno.test({
 
       // Stop asks first; dismissing changes nothing.
       page.once("dialog", (dialog) => dialog.dismiss());
-      await page.getByRole("button", { name: "Stop dev-box" }).click();
+      await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
       assertEquals(await devBox.locator(".state-text").textContent(), "running");
 
       // Stop, confirmed: the row follows the transition by itself, without a reload.
       await recordStates(page, (await devBox.getAttribute("data-id"))!);
       page.once("dialog", (dialog) => dialog.accept());
-      await page.getByRole("button", { name: "Stop dev-box" }).click();
-      await devBox.getByText("dev-box is stopped").waitFor({ timeout: SETTLE_MS });
+      await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
+      await devBox.getByText("dev-box (us-west-2) is stopped").waitFor({ timeout: SETTLE_MS });
       assertTransition(await recordedStates(page), "running", "stopping", "stopped");
       assertEquals(await devBox.locator(".addr").textContent(), "\u2014");
-      assertEquals(await page.getByRole("button", { name: "Stop dev-box" }).isDisabled(), true);
+      assertEquals(
+        await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true })
+          .isDisabled(),
+        true,
+      );
 
       // Start, from the keyboard: no confirmation; it comes back running.
       await recordStates(page, (await devBox.getAttribute("data-id"))!);
-      await page.getByRole("button", { name: "Start dev-box" }).focus();
+      await page.getByRole("button", { name: "Start dev-box (us-west-2)" }).focus();
       await page.keyboard.press("Enter");
-      await devBox.getByText("dev-box is running").waitFor({ timeout: SETTLE_MS });
+      await devBox.getByText("dev-box (us-west-2) is running").waitFor({ timeout: SETTLE_MS });
       assertTransition(await recordedStates(page), "stopped", "pending", "running");
       assertEquals(await devBox.locator(".uptime").textContent(), "under a minute");
 
@@ -133,12 +129,12 @@ Deno.test({
       assertEquals(stopped.status, 204);
       await waitForState(server.base, `us-west-2/${demoId}`, "stopped");
       page.once("dialog", (dialog) => dialog.accept());
-      await demo.getByRole("button", { name: "Reboot demo" }).click();
+      await demo.getByRole("button", { name: "Reboot demo (us-west-2)" }).click();
       const error = demo.locator(".message.error");
       await error.waitFor();
       assertStringIncludes(
         (await error.textContent())!,
-        "Could not reboot demo: EC2 says: The instance",
+        "Could not reboot demo (us-west-2): EC2 says: The instance",
       );
       assertStringIncludes(
         (await error.textContent())!,

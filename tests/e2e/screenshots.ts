@@ -23,7 +23,7 @@ try {
   const gameServer = page.locator("li.instance", {
     has: page.getByRole("heading", { name: "game-server" }),
   });
-  await gameServer.getByRole("button", { name: "Start game-server" }).click();
+  await gameServer.getByRole("button", { name: "Start game-server (us-west-2)" }).click();
   await gameServer.locator('.state-text:text-is("pending")').waitFor();
   await page.setViewportSize({ width: 1100, height: 760 });
   await page.screenshot({ path: "docs/dashboard-desktop.png" });

@@ -41,15 +41,19 @@ const UNKNOWN_ID = "i-0000000000000dead";
 /**
  * The gzipped bundles' budgets: the production bundle measured 64.0 KiB and
  * the demo bundle 72.4 KiB when they were set (docs/performance.md); the chat
- * routes (issue 17) added 9 KiB to each; DNS that follows instances and the
- * wake page (issue 16: the Route53 and Cloudflare clients, the rules, the
- * page) 12.1 KiB to the production bundle (73.0 to 85.1) and the Route53
- * simulator some more to the demo's (96.7); plus room for small changes.
- * Crossing one is a decision to take in review (raise
- * it, or make the bundle smaller), not something `deno task build` shouts
- * about. Cloudflare's own limit is 3 MiB gzipped on the free plan.
+ * routes (issue 17) added 9 KiB to each; the live dashboard (issue 18: its
+ * script, the Stop menu, the manifest and the icon drawn at run time) added
+ * 5.0 KiB to each (production 74,742 → 79,867 bytes, demo 83,439 → 88,510),
+ * so both budgets rose by 4 KiB (76 → 80, 84 → 88); DNS that follows
+ * instances and the wake page (issue 16: the Route53 and Cloudflare clients,
+ * the rules, the page; the demo also the Route53 simulator) added 12.3 KiB to
+ * the production bundle (79,867 → 92,426 bytes) and 15.4 KiB to the demo's
+ * (88,510 → 104,305), so the budgets rose to 93 and 105 KiB; plus room for
+ * small changes. Crossing one is a decision to take in review (raise it, or make
+ * the bundle smaller), not something `deno task build` shouts about.
+ * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 88 * 1024, "build:demo": 100 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 93 * 1024, "build:demo": 105 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {

@@ -26,6 +26,12 @@ Deno.test({
       const curl = server.banner.match(/curl -H 'X-Api-Key: \S+' (\S+)/)?.[1];
       assertExists(curl);
       assertEquals(curl.startsWith(server.base), true);
+      // The dashboard's address, and it answers with its sign-in form.
+      const dashboard = server.banner.match(/Dashboard: (\S+) in a browser/)?.[1];
+      assertEquals(dashboard, `${server.base}/`);
+      const form = await fetch(dashboard!);
+      assertEquals(form.status, 200);
+      assertMatch(await form.text(), /<label for="api-key">API key<\/label>/);
 
       const read = await fetch(curl, { headers: { "x-api-key": key } });
       assertEquals(read.status, 200);
@@ -65,7 +71,7 @@ Deno.test({
       JSON.parse(line)
     );
     const requests = records.filter(({ event }) => event === "request");
-    assertEquals(requests.length, 5);
+    assertEquals(requests.length, 6);
     const key = server.banner.match(/made up for this run[^:]*: (\S+)/)![1];
     for (const line of requests) assertEquals(JSON.stringify(line).includes(key), false);
     // The audit lines carry the connection's address, as main.ts hands it to the app.

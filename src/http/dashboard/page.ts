@@ -6,13 +6,31 @@
  *
  * @module
  */
-import { html, raw } from "hono/html";
+import { html as escapedHtml, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { InstanceView } from "../../domain/instances.ts";
 import { DASHBOARD_SCRIPT } from "./script.ts";
 import { DASHBOARD_STYLE } from "./style.ts";
+import { ICON_SVG_PATH, iconPngPath, MANIFEST_PATH, THEME_COLORS } from "./manifest.ts";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** Each template's own text, its indentation taken off once; the values are left as they are. */
+const COMPACTED = new WeakMap<TemplateStringsArray, TemplateStringsArray>();
+
+/**
+ * `hono/html`'s `html`, escaping every value, over the template's text
+ * without the indentation the source needs (a fifth of the page's bytes).
+ */
+function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let compact = COMPACTED.get(strings);
+  if (!compact) {
+    const parts = strings.map((part) => part.replace(/\n\s+/g, "\n"));
+    compact = Object.assign(parts, { raw: parts }) as unknown as TemplateStringsArray;
+    COMPACTED.set(strings, compact);
+  }
+  return escapedHtml(compact, ...values);
+}
 
 /** The instance actions that get a button, in order. */
 const BUTTONS = [
@@ -20,12 +38,25 @@ const BUTTONS = [
   { action: "stop", text: "Stop" },
   { action: "reboot", text: "Reboot" },
 ] as const;
+/** The other ways to stop, behind the Stop button's menu: the API's stop options. */
+const STOP_OPTIONS = [
+  { option: "hibernate", text: "Hibernate" },
+  { option: "force", text: "Force stop" },
+] as const;
 const NO_VALUE = "\u2014";
+/** The Stop menu's toggle: a small triangle pointing down. */
+const MORE = "\u25be";
+
+/**
+ * One card: the instance as the API shows it, and what the service will do
+ * to it next, in words, when the listing knows (`next`; none yet).
+ */
+export type CardView = InstanceView & { next?: string };
 
 /** One region's section of the page: its instances, or why they could not be listed. */
 export interface RegionListing {
   region: string;
-  instances: InstanceView[];
+  instances: CardView[];
   /** Why the region could not be listed, in words for the page. */
   error?: string;
 }
@@ -66,15 +97,20 @@ export function dashboardPage(
 ): Html {
   const { nonce, session, regions } = options;
   const actions = BUTTONS.filter(({ action }) => session.actions.includes(action));
+  const counts = summary(regions.flatMap(({ instances }) => instances.map(({ state }) => state)));
   return layout(
     nonce,
-    "workwork",
+    `workwork: ${counts.title}`,
     html`
       <header class="bar">
         <h1>workwork</h1>
         <p class="who">Signed in as <strong>${session.name}</strong></p>
         <a href="/">Refresh</a>
         <form method="post" action="/session/delete"><button type="submit">Sign out</button></form>
+        <p id="summary" class="summary">${counts.text}</p>
+        <p id="revoked" class="error" role="alert"
+          hidden><span id="revoked-why">Your key is no longer accepted.</span>
+        <a href="/">Sign in again</a></p>
       </header>
       <main>
       ${regions.map((listing) => regionSection(listing, actions))}
@@ -96,28 +132,39 @@ function regionSection(
   } else if (instances.length === 0) {
     body = html`<p class="empty">No instances this key may see.</p>`;
   } else {
+    const names = instances.map(({ name }) => name);
     body = html`<ul class="instances">${
-      instances.map((instance) => instanceCard(region, instance, actions))
+      instances.map((instance) => {
+        // The region makes a label unique across regions; the id, among namesakes in one.
+        const { id, name } = instance;
+        const twin = name !== null && names.indexOf(name) !== names.lastIndexOf(name);
+        const label = name === null
+          ? `${id} (${region})`
+          : `${name} (${twin ? `${id}, ` : ""}${region})`;
+        return instanceCard(region, instance, label, actions);
+      })
     }</ul>`;
   }
   return html`
-    <section aria-labelledby="region-${region}">
+    <section aria-labelledby="region-${region}" data-region="${region}">
     <h2 id="region-${region}">${region}</h2>
     ${body}
+    <p class="note" role="status"></p>
     </section>
   `;
 }
 
 function instanceCard(
   region: string,
-  instance: InstanceView,
+  instance: CardView,
+  label: string,
   actions: readonly typeof BUTTONS[number][],
 ): Html {
   const { id, name, state, type } = instance;
-  const label = name ?? id;
   const address = instance.public_ip_address;
   return html`
-    <li class="instance" data-region="${region}" data-id="${id}" data-name="${name ?? ""}"
+    <li class="instance" tabindex="-1" data-region="${region}" data-id="${id}"
+      data-label="${label}"
       data-state="${state}" data-uptime="${instance.uptime_seconds ?? ""}">
     <div class="head"><h3>${name ?? html`<span class="unnamed">no name</span>`}</h3>
     <span class="state"><span class="dot"></span><span class="state-text">${state}</span></span></div>
@@ -131,19 +178,58 @@ function instanceCard(
       : raw(" hidden")}>Copy</button></dd></div>
     <div><dt>Uptime</dt><dd class="uptime">${uptimeText(instance.uptime_seconds)}</dd></div>
     </dl>
-    ${actions.length
-      ? html`<div class="actions">${
-        actions.map(({ action, text }) =>
-          html`
-            <button type="button" data-action="${action}" aria-label="${text} ${label}"
-              ${enabled(action, state) ? "" : raw(" disabled")}>${text}</button>
-          `
-        )
-      }</div>`
-      : ""}
+    <p class="next"${instance.next ? "" : raw(" hidden")}>${instance.next ?? ""}</p>
+    ${actions.length ? actionButtons(region, id, label, state, actions) : ""}
     <p class="message" role="status"></p>
+    <p class="updated"></p>
     </li>
   `;
+}
+
+/** The card's buttons; Stop comes with a menu of the other ways to stop. */
+function actionButtons(
+  region: string,
+  id: string,
+  label: string,
+  state: string,
+  actions: readonly typeof BUTTONS[number][],
+): Html {
+  const menu = `stop-${region}-${id}`;
+  const off = (action: string) => enabled(action, state) ? "" : raw(" disabled");
+  const buttons = actions.map(({ action, text }) => {
+    const button = html`
+      <button type="button" data-action="${action}" aria-label="${text} ${label}"
+        ${off(action)}>${text}</button>
+    `;
+    if (action !== "stop") return button;
+    return html`
+      <span
+        class="split">${button}<button type="button" class="more" aria-expanded="false" aria-controls="${menu}" aria-label="More ways to stop ${label}"${off(
+          action,
+        )}>${MORE}</button></span>
+    `;
+  });
+  const options = STOP_OPTIONS.map(({ option, text }) =>
+    html`
+      <button type="button" data-action="stop" data-option="${option}"
+        aria-label="${text} ${label}">${text}</button>
+    `
+  );
+  return html`<div class="actions">${buttons}</div>${
+    actions.some(({ action }) => action === "stop")
+      ? html`<div class="menu" id="${menu}" hidden>${options}</div>`
+      : ""
+  }`;
+}
+
+/** The counts the page's top line and title show; the page's script counts the same way. */
+export function summary(states: readonly string[]): { text: string; title: string } {
+  const running = states.filter((state) => state === "running").length;
+  const stopped = states.filter((state) => state === "stopped").length;
+  const other = states.length - running - stopped;
+  const parts = [`${running} running`, `${stopped} stopped`];
+  if (other) parts.push(`${other} changing`);
+  return { text: parts.join(" \u00b7 "), title: parts.join(", ") };
 }
 
 /** Whether `action` makes sense in `state`; the page's script applies the same rule. */
@@ -170,7 +256,13 @@ function layout(nonce: string, title: string, body: Html): Html {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>${title}</title>
-        <link rel="icon" href="data:,">
+        <meta name="theme-color" content="${THEME_COLORS
+          .light}" media="(prefers-color-scheme: light)">
+        <meta name="theme-color" content="${THEME_COLORS
+          .dark}" media="(prefers-color-scheme: dark)">
+        <link rel="manifest" href="${MANIFEST_PATH}">
+        <link rel="icon" href="${ICON_SVG_PATH}" type="image/svg+xml">
+        <link rel="apple-touch-icon" href="${iconPngPath(192)}">
         <style nonce="${nonce}">${raw(DASHBOARD_STYLE)}</style>
       </head>
       <body>

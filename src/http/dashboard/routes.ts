@@ -25,6 +25,15 @@ import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.t
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
 import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
+import {
+  ICON_PNG_SIZES,
+  ICON_SVG,
+  ICON_SVG_PATH,
+  iconPngPath,
+  MANIFEST,
+  MANIFEST_PATH,
+} from "./manifest.ts";
+import { iconPng } from "./icon_png.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
 export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
@@ -168,6 +177,21 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
   app.delete("/session", signOut);
   app.post("/session/delete", signOut);
 
+  app.get(MANIFEST_PATH, (c) => {
+    c.header("cache-control", "public, max-age=86400");
+    return c.body(JSON.stringify(MANIFEST), 200, { "content-type": "application/manifest+json" });
+  });
+  app.get(ICON_SVG_PATH, (c) => {
+    c.header("cache-control", "public, max-age=86400");
+    return c.body(ICON_SVG, 200, { "content-type": "image/svg+xml" });
+  });
+  for (const size of ICON_PNG_SIZES) {
+    app.get(iconPngPath(size), async (c) => {
+      c.header("cache-control", "public, max-age=86400");
+      return c.body(await iconPng(size), 200, { "content-type": "image/png" });
+    });
+  }
+
   app.all("/", methodNotAllowed(["GET", "HEAD"]));
   app.all("/session", methodNotAllowed(["GET", "HEAD", "POST", "DELETE"]));
   app.all("/session/delete", methodNotAllowed(["POST"]));
@@ -242,7 +266,8 @@ function pageHeaders(c: Context): string {
       "default-src 'none'",
       `script-src 'nonce-${nonce}'`,
       `style-src 'nonce-${nonce}'`,
-      "img-src data:",
+      "img-src 'self' data:",
+      "manifest-src 'self'",
       "connect-src 'self'",
       "form-action 'self'",
       "base-uri 'none'",

@@ -2,7 +2,9 @@
  * The dashboard's style sheet, inlined into the page: no build step, no file
  * read at run time (Workers has no file system), no request of its own.
  * Phone first: cards in one column at 360 px, a grid on wider screens; light
- * and dark; 44 px touch targets; a visible focus ring.
+ * and dark, every colour pair at WCAG AA (docs/dashboard.md has the ratios,
+ * tests/dashboard_contrast_test.ts checks them); 44 px touch targets; a
+ * visible focus ring.
  *
  * @module
  */
@@ -10,9 +12,12 @@
 /** The CSS of the sign-in form and the dashboard. */
 export const DASHBOARD_STYLE = `
 :root{color-scheme:light dark;--bg:#f3f4f6;--card:#fff;--text:#1b1f24;--muted:#57606a;--line:#d8dee4;
---accent:#0969da;--ok:#1a7f37;--warn:#9a6700;--bad:#cf222e;--off:#6e7781}
+--control:#6e7781;--accent:#0969da;--primary:#0969da;--go:#1a7f37;--ok:#1a7f37;--warn:#9a6700;
+--bad:#cf222e;--off:#6e7781}
 @media (prefers-color-scheme:dark){:root{--bg:#0d1117;--card:#161b22;--text:#e6edf3;--muted:#9198a1;
---line:#30363d;--accent:#4493f8;--ok:#3fb950;--warn:#d29922;--bad:#f85149;--off:#9198a1}}
+--line:#30363d;--control:#848d97;--accent:#4493f8;--primary:#1f6feb;--go:#238636;--ok:#3fb950;
+--warn:#d29922;--bad:#f85149;--off:#9198a1}}
+[hidden]{display:none!important}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
 background:var(--bg);color:var(--text)}
@@ -47,20 +52,28 @@ dl div{display:contents}
 dt{color:var(--muted);align-self:center}
 dd{margin:0;min-width:0;display:flex;align-items:center;gap:.5rem;flex-wrap:wrap}
 code{font:.88rem ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-button,input{font:inherit;min-height:44px;border-radius:8px;border:1px solid var(--line)}
+button,input{font:inherit;min-height:44px;min-width:44px;border-radius:8px;border:1px solid var(--control)}
 button{padding:.4rem 1rem;background:var(--card);color:var(--text);cursor:pointer}
 button:hover:not(:disabled){border-color:var(--muted)}
 button:disabled,button[data-action]:disabled{background:transparent;color:var(--muted);
 border:1px dashed var(--line);font-weight:400;cursor:not-allowed}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.copy{min-height:32px;padding:0 .6rem;font-size:.85rem}
-.actions{display:flex;gap:.5rem}
-.actions button{flex:1}
-.primary,[data-action=start]{background:#1a7f37;border-color:#1a7f37;color:#fff;font-weight:600}
-.primary{background:var(--accent);border-color:var(--accent)}
+.copy{padding:0 .75rem;font-size:.9rem}
+.actions,.menu{display:flex;gap:.5rem}
+.actions>*{flex:1}
+.split{display:flex;gap:2px}
+.split button[data-action],.menu button{flex:1}
+.more{padding:0}
+.primary,[data-action=start]{background:var(--go);border-color:var(--go);color:#fff;font-weight:600}
+.primary{background:var(--primary);border-color:var(--primary)}
 [data-action=stop]{color:var(--bad);border-color:var(--bad)}
-.message{margin:0;font-size:.9rem;color:var(--muted)}
-.message:empty{margin-top:-.75rem}
+.message,.next{margin:0;font-size:.9rem;color:var(--muted)}
+.message:empty,.note:empty{margin-top:-.75rem}
+.updated{margin:-.5rem 0 0;font-size:.85rem;color:var(--muted)}
+.updated:empty{display:none}
+.summary{flex-basis:100%;margin:0;font-weight:600}
+.note{margin:.75rem 0 0;color:var(--muted)}
+#revoked{flex-basis:100%;margin:0;font-weight:600}
 .error{color:var(--bad)}
 .empty{color:var(--muted)}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}

@@ -135,9 +135,14 @@ Deno.test("GET / with the cookie lists each region's instances with only the all
   assertStringIncludes(text, `<h2 id="region-${OTHER_REGION}">${OTHER_REGION}</h2>`);
   for (const id of [RUNNING_ID, STOPPED_ID, OTHER_REGION_ID]) assertStringIncludes(text, id);
   assertMatch(text, /data-id="i-0a1b2c3d4e5f60718"[^>]*data-state="running"/);
-  assertMatch(text, /aria-label="Stop dev-box"\s*>Stop/);
-  assertMatch(text, /aria-label="Start dev-box"\s*disabled>/);
-  assertMatch(text, /aria-label="Start i-0fedcba9876543210"\s*>Start/);
+  assertMatch(text, /aria-label="Stop dev-box \(us-west-2\)"\s*>Stop/);
+  assertMatch(text, /aria-label="Start dev-box \(us-west-2\)"\s*disabled>/);
+  assertMatch(text, /aria-label="Start i-0fedcba9876543210 \(us-west-2\)"\s*>Start/);
+  assertMatch(text, /aria-label="Hibernate dev-box \(us-west-2\)">Hibernate/);
+  assertMatch(text, /aria-label="Force stop dev-box \(us-west-2\)">Force stop/);
+  // Two running in us-west-2, the stopped one, one running in eu-central-1.
+  assertStringIncludes(text, "<title>workwork: 3 running, 1 stopped</title>");
+  assertStringIncludes(text, '<p id="summary" class="summary">3 running \u00b7 1 stopped</p>');
   assertEquals(text.includes(API_KEY), false);
   const nonce = response.headers.get("content-security-policy")!.match(/'nonce-([^']+)'/)![1];
   assertStringIncludes(text, `<script nonce="${nonce}">`);
@@ -168,6 +173,54 @@ Deno.test("a key limited to reading and one region sees no buttons and only its 
   })).text();
   assertStringIncludes(only, RUNNING_ID);
   assertEquals(only.includes(STOPPED_ID), false);
+});
+
+Deno.test("namesakes get labels told apart by region, and by id within one region", async () => {
+  const { app } = await testService({
+    regions: [REGION, OTHER_REGION],
+    instances: [
+      { id: RUNNING_ID, region: REGION, state: "running", tags: { Name: "demo" } },
+      { id: STOPPED_ID, region: REGION, state: "stopped", tags: { Name: "demo" } },
+      { id: OTHER_REGION_ID, region: OTHER_REGION, state: "running", tags: { Name: "demo" } },
+    ],
+  });
+  const { text } = await page(app);
+  const labels = [...text.matchAll(/aria-label="Stop ([^"]+)"/g)].map((match) => match[1]);
+  assertEquals(labels.sort(), [
+    `demo (${OTHER_REGION})`,
+    `demo (${RUNNING_ID}, ${REGION})`,
+    `demo (${STOPPED_ID}, ${REGION})`,
+  ]);
+  const buttons = [...text.matchAll(/aria-label="([^"]+)"/g)].map((match) => match[1]);
+  assertEquals(new Set(buttons).size, buttons.length, "every label is unique");
+});
+
+Deno.test("the manifest and the icon are served without a key, and the page links them", async () => {
+  const { app, simulator } = await testService();
+  const manifest = await app.request(`${SITE}/manifest.webmanifest`);
+  assertEquals(manifest.status, 200);
+  assertEquals(manifest.headers.get("content-type"), "application/manifest+json");
+  const body = await manifest.json();
+  assertEquals([body.name, body.start_url, body.display], ["workwork", "/", "standalone"]);
+  assertMatch(body.theme_color, /^#[0-9a-f]{6}$/);
+  for (const icon of body.icons) {
+    const answer = await app.request(new URL(icon.src, SITE).href);
+    assertEquals(answer.status, 200, icon.src);
+    assertEquals(answer.headers.get("content-type"), icon.type);
+    const bytes = new Uint8Array(await answer.arrayBuffer());
+    if (icon.type === "image/svg+xml") {
+      assertStringIncludes(new TextDecoder().decode(bytes), "<svg");
+    } else assertEquals([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], icon.src); // "PNG"
+  }
+  assertEquals(new Set(body.icons.map((icon: { purpose: string }) => icon.purpose)).size, 2);
+  assertEquals(simulator.calls.length, 0);
+  for (const text of [await (await app.request(`${SITE}/`)).text(), (await page(app)).text]) {
+    assertStringIncludes(text, '<link rel="manifest" href="/manifest.webmanifest">');
+    assertStringIncludes(text, '<link rel="apple-touch-icon" href="/icon-192.png">');
+    assertMatch(text, /<meta name="theme-color" content="#[0-9a-f]{6}"/);
+  }
+  const csp = (await app.request(`${SITE}/`)).headers.get("content-security-policy")!;
+  assertStringIncludes(csp, "manifest-src 'self'");
 });
 
 Deno.test("instance names are escaped in the page", async () => {
