@@ -68,7 +68,9 @@ function render(s) {
     say(s.url_problem ?? "Ready: running at " + s.public_ip_address, Boolean(s.url_problem));
     return;
   }
-  const waiting = s.state === "running" ? (s.dns_problem ?? "Running: waiting for its names to point at " + s.public_ip_address)
+  const waiting = s.state === "running" ? (s.dns_problem ?? (s.public_ip_address
+      ? "Running: waiting for its names to point at " + s.public_ip_address
+      : "Running, without a public IPv4 address"))
     : s.state === "pending" ? "Starting\\u2026"
     : s.state === "stopping" ? "Stopping: it can be started again once stopped"
     : s.state === "stopped" ? (s.may_start ? (started ? "Starting\\u2026" : "Stopped") : "Stopped: this key may not start it")
