@@ -10,6 +10,9 @@ import { FULL_ACCESS, type KeyScope } from "../src/domain/scopes.ts";
 import { createNotifier } from "../src/domain/notify.ts";
 import type { SweepAuditEntry, SweepSettings } from "../src/domain/sweep.ts";
 import type { DnsSettings } from "../src/domain/dns_follow.ts";
+import { CloudWatchClient } from "../src/aws/cloudwatch.ts";
+import { LinkSigner } from "../src/domain/links.ts";
+import { CloudWatchSimulator, RunLog } from "../src/simulator/cloudwatch.ts";
 
 export const API_KEY = "correct-horse-battery-staple-1234";
 export const REGION = "us-west-2";
@@ -61,17 +64,41 @@ export interface TestServiceOptions {
   onSleep?: (ms: number) => Promise<void>;
   /** The DNS provider and TTL names follow instances with; default none. */
   dns?: DnsSettings;
+  /** Serve CloudWatch too: a simulator fed by the EC2 simulator's state changes. */
+  cloudwatch?: boolean;
+  /** Sign links with this `LINK_SECRET` and `PUBLIC_URL`. */
+  links?: { secret: string; publicUrl: string };
 }
+
+/** A `LINK_SECRET` for tests. */
+export const LINK_SECRET = "a-link-secret-for-tests-only-0123456789";
+/** A `PUBLIC_URL` for tests. */
+export const PUBLIC_URL = "https://workwork.example.com/";
 
 /** The app on a fresh simulator; `clock.now` moves time for both. */
 export async function testService(options: TestServiceOptions = {}) {
   const clock = { now: T0 };
+  const runLog = new RunLog();
   const simulator = new Ec2Simulator({
     instances: options.instances ?? SEEDS,
     now: () => clock.now,
     transitionMs: options.transitionMs ?? 2000,
     dialect: options.dialect,
+    onStateChange: (region, id, state, at) => runLog.changed(region, id, state, at),
   });
+  const cloudwatchSimulator = options.cloudwatch
+    ? new CloudWatchSimulator({ history: runLog.history, now: () => clock.now, random: () => 0 })
+    : null;
+  const cloudwatch = cloudwatchSimulator &&
+    new CloudWatchClient({
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },
+      fetch: cloudwatchSimulator.fetch,
+      random: () => 0,
+      timeoutMs: options.timeoutMs ?? 2000,
+    });
+  const links = options.links
+    ? new LinkSigner(options.links.secret, options.links.publicUrl)
+    : null;
   const ec2 = new Ec2Client({
     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: AWS_SECRET },
     fetch: simulator.fetch,
@@ -122,8 +149,23 @@ export async function testService(options: TestServiceOptions = {}) {
     notifier,
     sweep: options.sweep,
     dns: options.dns,
+    cloudwatch: cloudwatch ? () => Promise.resolve(cloudwatch) : undefined,
+    links,
   });
-  return { app, simulator, clock, lines, audit, audits, sleeps, notifier, ec2 };
+  return {
+    app,
+    simulator,
+    clock,
+    lines,
+    audit,
+    audits,
+    sleeps,
+    notifier,
+    ec2,
+    cloudwatch,
+    cloudwatchSimulator,
+    links,
+  };
 }
 
 /** Headers carrying the right key. */

@@ -10,6 +10,7 @@ import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
 import { parseDnsTtl } from "../domain/dns.ts";
+import { IDLE_VARIABLES, type IdleSettings, idleSettings, SettingError } from "./idle_settings.ts";
 
 /**
  * The longest `EC2_TIMEOUT_MS`: five minutes. Longer is no deadline at all
@@ -40,13 +41,14 @@ export const CONFIG_VARIABLES = [
   "DNS_TTL",
   "CLOUDFLARE_API_TOKEN",
   "AWS_ENDPOINT_URL_ROUTE_53",
+  ...IDLE_VARIABLES,
 ] as const;
 
 /** The environment as the service sees it. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The service's settings. */
-export interface Config {
+export interface Config extends IdleSettings {
   /** The key that grants full access (`API_KEY`); null when only `API_KEYS` is set, or in demo mode. */
   apiKey: string | null;
   /** More keys, with scopes (`API_KEYS`). */
@@ -134,6 +136,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     cloudflareApiToken: env.CLOUDFLARE_API_TOKEN?.trim() || null,
     route53Endpoint: urlSetting(env, "AWS_ENDPOINT_URL_ROUTE_53", "any") ??
       urlSetting(env, "AWS_ENDPOINT_URL", "any") ?? undefined,
+    ...idleSettingsOf(env),
   };
 }
 
@@ -154,6 +157,15 @@ function discordPublicKey(env: Env): string | null {
     );
   }
   return value.toLowerCase();
+}
+
+function idleSettingsOf(env: Env): IdleSettings {
+  try {
+    return idleSettings(env, (name) => urlSetting(env, name, "any"));
+  } catch (error) {
+    if (error instanceof SettingError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function apiKeyList(env: Env): ApiKeySpec[] {

@@ -13,6 +13,7 @@ import type { CallOptions, Ec2Client } from "../aws/ec2.ts";
 import type { Instance } from "../aws/ec2_types.ts";
 import { DNS_TAG, type DnsProvider, type DnsReport, reconcileDns } from "./dns.ts";
 import { describeFailure } from "./failures.ts";
+import { CALL_COST } from "./sweep_budget.ts";
 import { describeInstance, listInstances } from "./instances.ts";
 
 /** What the service writes DNS with: the provider and `DNS_TTL`. */
@@ -43,6 +44,14 @@ export const MAX_FOLLOW_DELAY_MS = 15_000;
  * further along the list, so every instance takes its turn.
  */
 export const MAX_SWEEP_DNS_INSTANCES = 4;
+/**
+ * What one instance's reconcile costs the sweep's subrequest budget
+ * (`./sweep_budget.ts`): one host name's zone look-up, read and write per
+ * record type, some 6 calls of 3 attempts each. A tag naming several host
+ * names is counted as one (its zone look-ups are cached, and an unchanged
+ * record costs only its read).
+ */
+export const DNS_RECONCILE_COST = 6 * CALL_COST;
 /** The cron's interval: how the sweep's turn-taking counts runs. */
 const SWEEP_INTERVAL_MS = 5 * 60_000;
 /** States in which an instance's records may still change without a new state change. */
@@ -128,7 +137,7 @@ export interface SweepDnsEntry {
   instance_id: string;
   name: string | null;
   state: string;
-  /** `done` (see `report`), `deferred` past {@linkcode MAX_SWEEP_DNS_INSTANCES}. */
+  /** `done` (see `report`); `deferred` past {@linkcode MAX_SWEEP_DNS_INSTANCES} or the run's budget. */
   outcome: "done" | "deferred";
   /** Whether every record is as it should be; false when a write failed or a tag is bad. */
   ok: boolean;

@@ -9,6 +9,14 @@ import { Ec2Error, Ec2TransportError } from "../aws/ec2_errors.ts";
 import { type Instance, INSTANCE_ID_PATTERN } from "../aws/ec2_types.ts";
 import { parseIsoTime } from "./times.ts";
 import type { InstanceChangeQueue } from "./change_queue.ts";
+import {
+  formatLastChange,
+  LAST_CHANGE_TAG,
+  type LastChange,
+  parseLastChange,
+} from "./last_change.ts";
+import { heldUntil } from "./holds.ts";
+import type { NextAction } from "./plans.ts";
 
 /** The actions a client may ask for, exactly as the original spelled them. */
 export const ACTIONS = ["start", "stop", "reboot"] as const;
@@ -41,7 +49,16 @@ export interface InstanceView {
   launch_time: string | null;
   /** Seconds since `start_time` while running; null otherwise or when unknown. */
   uptime_seconds: number | null;
+  /** Who last changed the state, how, when: `workwork:last_change`, read strictly; null when absent or unreadable. */
+  last_change: LastChange | null;
+  /** What the sweep will do next; null when nothing (see `plans.ts`). */
+  next: NextAction | null;
+  /** The end of an active hold (`workwork:hold_until`), UTC ISO 8601; null when not held. */
+  hold_until: string | null;
 }
+
+/** What the sweep will do next to an instance, seen at `now`: see `nextAction` in `plans.ts`. */
+export type NextPlanner = (instance: Instance, now: Date) => NextAction | null;
 
 /** The instance is not there for these credentials in this region. */
 export class InstanceNotFoundError extends Error {
@@ -88,6 +105,11 @@ export interface ChangeStateRequest {
   force?: boolean;
   /** Ask EC2 whether the change would succeed, changing nothing (EC2 `DryRun`). */
   dryRun?: boolean;
+  /**
+   * Who asks (`key ci`, `sweep cron`): recorded in `workwork:last_change`,
+   * in the same CreateTags as `start_time`. Without it no record is written.
+   */
+  by?: string;
 }
 
 /** What {@linkcode changeState} did. */
@@ -174,8 +196,12 @@ async function changeNow(
   // A dry run that EC2 answered with success was acted on (EC2 ignored the
   // flag), so it is treated as the real change it was: the tag stays true.
   const written = action === "stop" ? "" : now.toISOString();
+  const tags: Record<string, string> = { [START_TIME_TAG]: written };
+  if (request.by !== undefined) {
+    tags[LAST_CHANGE_TAG] = formatLastChange({ by: request.by, action, at: now });
+  }
   try {
-    await ec2.createTags(region, ids, { [START_TIME_TAG]: written }, options);
+    await ec2.createTags(region, ids, tags, options);
   } catch (cause) {
     throw new StartTimeNotWrittenError(action, { cause });
   }
@@ -312,8 +338,16 @@ export async function listInstances(
   throw new ListingTooLongError();
 }
 
-/** The client's view of `instance` at time `now`. */
-export function instanceView(instance: Instance, now: Date): InstanceView {
+/**
+ * The client's view of `instance` at time `now`; `next` asks `planner`
+ * (null without one: a region the sweep does not visit).
+ */
+export function instanceView(
+  instance: Instance,
+  now: Date,
+  planner?: NextPlanner,
+): InstanceView {
+  const held = heldUntil(instance.tags, now);
   return {
     public_dns_name: instance.publicDnsName,
     public_ip_address: instance.publicIpAddress,
@@ -324,6 +358,9 @@ export function instanceView(instance: Instance, now: Date): InstanceView {
     name: instance.tags.Name ?? null,
     launch_time: instance.launchTime,
     uptime_seconds: uptimeSeconds(instance, now),
+    last_change: parseLastChange(instance.tags[LAST_CHANGE_TAG], now),
+    next: planner?.(instance, now) ?? null,
+    hold_until: held === null ? null : new Date(held).toISOString(),
   };
 }
 

@@ -110,6 +110,30 @@ export function isInsideWindow(schedule: Schedule, at: Date): boolean {
   return false;
 }
 
+/**
+ * The schedule's windows as instants `[opens, closes)`, in order: the one
+ * opened the day before `at`'s local date, then each day's for `days` days.
+ * What the sweep's plans look ahead with; inside them
+ * {@linkcode isInsideWindow} holds, which stays the judge.
+ */
+export function* windowsFrom(
+  schedule: Schedule,
+  at: Date,
+  days: number,
+): Generator<[number, number]> {
+  const { opens, closes, timeZone } = schedule;
+  const today = localDate(at.getTime(), timeZone);
+  for (let ahead = -1; ahead <= days; ahead++) {
+    const day = Date.UTC(today.year, today.month - 1, today.day + ahead);
+    if (!schedule.days.has(new Date(day).getUTCDay())) continue;
+    const closeDay = closes > opens ? day : day + MINUTES_PER_DAY * 60_000;
+    yield [
+      instantOf(day + opens * 60_000, timeZone),
+      instantOf(closeDay + closes * 60_000, timeZone),
+    ];
+  }
+}
+
 /** The local calendar date at `time` in `timeZone`. */
 function localDate(time: number, timeZone: string): { year: number; month: number; day: number } {
   const wall = new Date(time + offsetAt(time, timeZone));

@@ -5,8 +5,20 @@
  * @module
  */
 
-/** Everything a key's `actions` list may name. */
-export const SCOPE_ACTIONS = ["read", "start", "stop", "reboot", "sweep"] as const;
+/**
+ * Everything a key's `actions` list may name; `active` sends heartbeats
+ * (`POST …/active`); `hold` sets and releases `workwork:hold_until`, and a
+ * key that may `stop` may also `hold`.
+ */
+export const SCOPE_ACTIONS = [
+  "read",
+  "start",
+  "stop",
+  "reboot",
+  "sweep",
+  "active",
+  "hold",
+] as const;
 /** One of {@linkcode SCOPE_ACTIONS}. */
 export type ScopeAction = typeof SCOPE_ACTIONS[number];
 
@@ -35,8 +47,15 @@ export interface ScopeRequest {
  * what is not allowed, for the 403 answer.
  */
 export function scopeDenial(scope: KeyScope, request: ScopeRequest): string | null {
-  if (scope.actions && !scope.actions.has(request.action)) {
-    return `This key may not ${request.action === "read" ? "read instances" : request.action}`;
+  if (!actionAllowed(scope, request.action)) {
+    const what = request.action === "read"
+      ? "read instances"
+      : request.action === "active"
+      ? "send heartbeats (active)"
+      : request.action === "hold"
+      ? "hold instances (keep or release)"
+      : request.action;
+    return `This key may not ${what}`;
   }
   if (request.region !== undefined && scope.regions && !scope.regions.has(request.region)) {
     return `This key may not act in region "${request.region}"`;
@@ -62,4 +81,14 @@ export function instanceAllowed(
 ): boolean {
   return (!scope.instances || scope.instances.has(instance.id)) &&
     tagsAllowed(scope, instance.tags);
+}
+
+/**
+ * Whether the scope's action list allows `action`. A key that may stop an
+ * instance may also hold it: the hold is the dashboard's Keep beside Stop,
+ * and keys configured before `hold` existed keep the button.
+ */
+export function actionAllowed(scope: KeyScope, action: ScopeAction): boolean {
+  if (!scope.actions || scope.actions.has(action)) return true;
+  return action === "hold" && scope.actions.has("stop");
 }

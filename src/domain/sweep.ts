@@ -13,14 +13,13 @@ import { describeFailure } from "./failures.ts";
 import {
   changeState,
   confirmStartTime,
-  listInstances,
-  parseStartTime,
   START_TIME_TAG,
   startTimeCorrection,
   StartTimeNotWrittenError,
 } from "./instances.ts";
 import type { InstanceChangeQueue } from "./change_queue.ts";
 import {
+  DNS_RECONCILE_COST,
   type DnsSettings,
   MAX_SWEEP_DNS_INSTANCES,
   sweepDns,
@@ -28,14 +27,21 @@ import {
 } from "./dns_follow.ts";
 import type { Notifier } from "./notify.ts";
 import { parseIsoTime } from "./times.ts";
-import { formatDuration, isInsideWindow, parseDuration, parseSchedule } from "./schedule.ts";
+import type { CloudWatchClient } from "../aws/cloudwatch.ts";
+import type { IdleRule } from "./idle.ts";
+import { type IdlePlans, idlePlans } from "./idle_sweep.ts";
+import { heldUntil } from "./holds.ts";
+import type { LinkSigner } from "./links.ts";
+import { CALL_COST, CHANGE_COST, HEAL_COST, SweepBudget, WARNING_COST } from "./sweep_budget.ts";
+import { listSweepCandidates } from "./sweep_listing.ts";
+import { sendWarning, type SweepWarning, type SweepWarningAuditEntry } from "./sweep_warnings.ts";
+import { stopGate, upcomingStop } from "./warnings.ts";
 
-/** Leave the instance alone until this ISO 8601 time. */
-export const HOLD_UNTIL_TAG = "workwork:hold_until";
-/** Stop the instance once it has run this long (`90m`, `4h`, `2d`). */
-export const MAX_RUNTIME_TAG = "workwork:max_runtime";
-/** Stop the instance outside these office hours (`Mon-Fri 08:00-19:00 Europe/Berlin`). */
-export const SCHEDULE_TAG = "workwork:schedule";
+export type { SweepWarning, SweepWarningAuditEntry };
+import { type Plan, planNow } from "./plans.ts";
+
+export { HOLD_UNTIL_TAG } from "./holds.ts";
+export { AUTOSTART_GRACE_MS, MAX_RUNTIME_TAG, SCHEDULE_TAG } from "./plans.ts";
 /**
  * State changes and `start_time` heals per sweep at most; the rest wait for
  * the next run. A change costs up to 10 subrequests (the change, its tag and
@@ -45,12 +51,6 @@ export const SCHEDULE_TAG = "workwork:schedule";
  * after an overlapping change (rare) adds up to 6 more.
  */
 export const MAX_SWEEP_ACTIONS = 4;
-/**
- * An `autostart` instance is started only in this span after its window
- * opens, so one stopped by hand later in the day stays stopped. Longer than
- * the cron interval (5 minutes), so one missed run does not skip a morning.
- */
-export const AUTOSTART_GRACE_MS = 15 * 60_000;
 
 /** Where the sweep looks, and the default limit. */
 export interface SweepSettings {
@@ -58,6 +58,10 @@ export interface SweepSettings {
   regions: readonly string[];
   /** `MAX_RUNTIME`: stop any running instance after this long; null for none. */
   maxRuntimeMs: number | null;
+  /** `IDLE_STOP`: the idle rule of instances without `workwork:idle_stop`. Default none. */
+  idleRule?: IdleRule | null;
+  /** `WARN_BEFORE`, ms; 0 or absent: no warnings (and none without a webhook). */
+  warnBeforeMs?: number;
 }
 
 /** `done`; `would` on a dry run; `failed`; `deferred` past {@linkcode MAX_SWEEP_ACTIONS}. */
@@ -108,6 +112,8 @@ export interface SweepReport {
   actions: SweepAction[];
   /** The `start_time` tags it found disagreeing with the state, and set right. */
   healed: SweepHeal[];
+  /** Warnings of stops to come. */
+  warnings: SweepWarning[];
   problems: SweepProblem[];
   /** The instances with a `workwork:dns` tag and their records; absent when DNS is off or on a dry run. */
   dns?: SweepDnsEntry[];
@@ -127,6 +133,9 @@ export interface SweepHealAuditEntry extends SweepHeal {
   by: string;
 }
 
+/** Any of the sweep's audit lines. */
+export type SweepAuditRecord = SweepAuditEntry | SweepHealAuditEntry | SweepWarningAuditEntry;
+
 /** Options of {@linkcode runSweep}. */
 export interface SweepOptions {
   now: Date;
@@ -138,8 +147,14 @@ export interface SweepOptions {
   allows?: (instance: Instance) => boolean;
   /** Who runs the sweep, for audit and notifications: `cron`, `key <name>`. */
   by: string;
-  audit?: (entry: SweepAuditEntry | SweepHealAuditEntry) => void;
+  audit?: (entry: SweepAuditRecord) => void;
   notifier?: Notifier;
+  /** Reads CPU for idle stops; without it, no instance is found idle. */
+  cloudwatch?: CloudWatchClient | null;
+  /** Signs the links of warnings; without it, warnings carry none. */
+  links?: LinkSigner | null;
+  /** The run's subrequest budget. Default: a fresh one of 50. */
+  budget?: SweepBudget;
   /** Orders the sweep's changes after other changes to the same instance in this process. */
   changes?: InstanceChangeQueue;
   /** Read for the time of a correction after an overlapping change. Default: `now`. */
@@ -147,9 +162,6 @@ export interface SweepOptions {
   /** Reconcile the records of tagged instances after each region's changes (not on a dry run). */
   dns?: DnsSettings;
 }
-
-/** What the sweep wants to do with one instance, or why it cannot tell. */
-type Plan = { action: "start" | "stop"; reason: string } | { problem: string } | null;
 
 /** Runs one sweep over `settings.regions`. Never throws for one region's failure. */
 export async function runSweep(
@@ -165,30 +177,68 @@ export async function runSweep(
     regions: [...settings.regions],
     actions: [],
     healed: [],
+    warnings: [],
     problems: [],
   };
+  const budget = options.budget ?? new SweepBudget();
+  const warnBeforeMs = options.notifier?.warn ? settings.warnBeforeMs ?? 0 : 0;
   let changes = 0;
-  const dnsBudget = { left: MAX_SWEEP_DNS_INSTANCES };
+  // Past the cap, or past what the budget can still pay for: left to the next run.
+  const deferred = (cost: number) => changes >= MAX_SWEEP_ACTIONS || !budget.take(cost);
+  const dnsLeft = { left: MAX_SWEEP_DNS_INSTANCES };
   if (options.dns && !dryRun) report.dns = [];
   for (const region of settings.regions) {
     let instances: Instance[];
     try {
-      instances = await listInstances(ec2, region, {
-        "instance-state-name": ["running", "stopped"],
-      }, { signal: AbortSignal.timeout(timeoutMs) });
+      const listing = await listSweepCandidates(ec2, region, budget, {
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      instances = listing.instances.filter((instance) =>
+        !options.allows || options.allows(instance)
+      );
+      if (listing.cut) {
+        report.problems.push({
+          region,
+          title: "Listing cut short: this run's subrequest budget is spent; the next run goes on",
+        });
+      }
     } catch (error) {
       report.problems.push({ region, title: describeFailure(error).title });
       continue;
     }
+    const idle = await idleStops(region, instances, settings, options, budget);
+    for (const problem of idle?.problems ?? []) {
+      report.problems.push({
+        region,
+        ...(problem.instanceId ? { instance_id: problem.instanceId } : {}),
+        title: problem.title,
+      });
+    }
     for (const instance of instances) {
-      if (options.allows && !options.allows(instance)) continue;
-      const plan = planFor(instance, now, settings.maxRuntimeMs);
+      let plan = planFor(instance, now, settings.maxRuntimeMs);
+      const idleStop = plan === null && heldUntil(instance.tags, now) === null
+        ? idle?.stops.get(instance.id)
+        : undefined;
+      if (idleStop) plan = { action: "stop", reason: idleStop.reason };
+      const gate = warnBeforeMs > 0
+        ? warningGate(instance, plan, {
+          now,
+          warnBeforeMs,
+          idle: idleStop !== undefined,
+          maxRuntimeMs: settings.maxRuntimeMs,
+        })
+        : null;
+      if (gate === "wait") continue;
+      if (gate) {
+        await warn(region, instance, gate);
+        continue;
+      }
       if (plan === null) {
         // A change in progress here confirms its own tag.
         const busy = options.changes?.has({ region, instanceId: instance.id });
         const heal = busy ? null : healFor(region, instance, now);
         if (heal === null) continue;
-        heal.outcome = changes >= MAX_SWEEP_ACTIONS ? "deferred" : dryRun ? "would" : "done";
+        heal.outcome = deferred(HEAL_COST) ? "deferred" : dryRun ? "would" : "done";
         report.healed.push(heal);
         if (heal.outcome === "deferred") continue;
         changes++;
@@ -205,22 +255,116 @@ export async function runSweep(
         name: instance.tags.Name ?? null,
         ...plan,
         // A dry run reports what a sweep would do, the cap included.
-        outcome: changes >= MAX_SWEEP_ACTIONS ? "deferred" : dryRun ? "would" : "done",
+        outcome: deferred(CHANGE_COST) ? "deferred" : dryRun ? "would" : "done",
       };
       report.actions.push(action);
       if (action.outcome === "deferred") continue;
       changes++;
       if (!dryRun) await act(ec2, action, options);
     }
-    // The DNS reconciles share the run's subrequests with its changes: fewer after many.
-    dnsBudget.left = Math.min(dnsBudget.left, MAX_SWEEP_DNS_INSTANCES - changes);
-    if (options.dns && !dryRun && dnsBudget.left > 0) {
-      const dns = await sweepDns(ec2, options.dns, region, { ...options, budget: dnsBudget });
+    // The DNS reconciles are paid from the run's budget, after its changes: fewer after many.
+    const reconciles = Math.min(
+      dnsLeft.left,
+      Math.floor((budget.left - CALL_COST) / DNS_RECONCILE_COST),
+    );
+    if (options.dns && !dryRun && reconciles > 0 && budget.take(CALL_COST)) {
+      const share = { left: reconciles };
+      const dns = await sweepDns(ec2, options.dns, region, { ...options, budget: share });
+      budget.take((reconciles - share.left) * DNS_RECONCILE_COST);
+      dnsLeft.left -= reconciles - share.left;
       report.dns!.push(...dns.entries);
       if (dns.problem) report.problems.push({ region, title: `DNS: ${dns.problem}` });
     }
   }
   return report;
+
+  /** Warns of a stop (a change of its own against the cap and the budget). */
+  async function warn(region: string, instance: Instance, planned: PlannedWarning): Promise<void> {
+    const { reason, stopAt, idle } = planned;
+    const warning: SweepWarning = {
+      region,
+      instance_id: instance.id,
+      name: instance.tags.Name ?? null,
+      action: "stop",
+      reason,
+      stop_at: new Date(stopAt).toISOString(),
+      outcome: deferred(WARNING_COST) ? "deferred" : dryRun ? "would" : "done",
+    };
+    report.warnings.push(warning);
+    if (warning.outcome === "deferred") return;
+    changes++;
+    if (dryRun) return;
+    await sendWarning(warning, instance, idle, {
+      ec2,
+      notifier: options.notifier!,
+      links: options.links,
+      now,
+      warnBeforeMs,
+      timeoutMs,
+      by: options.by,
+      audit: options.audit,
+    });
+  }
+}
+
+/** A warning to send: why, when the stop comes, whether it is an idle one. */
+interface PlannedWarning {
+  reason: string;
+  stopAt: number;
+  idle: boolean;
+}
+
+/**
+ * Whether a stop of `instance` needs a warning first: null to go on as
+ * without warnings (a stop already warned about and due, or nothing to
+ * warn of), `wait` for a warned stop not yet due, or the warning to send
+ * (for a stop due now, or one due within `warnBeforeMs`).
+ */
+function warningGate(
+  instance: Instance,
+  plan: Plan,
+  options: { now: Date; warnBeforeMs: number; idle: boolean; maxRuntimeMs: number | null },
+): PlannedWarning | "wait" | null {
+  const now = options.now.getTime();
+  const { warnBeforeMs, idle } = options;
+  if (plan !== null) {
+    if ("problem" in plan || plan.action !== "stop") return null;
+    const gate = stopGate(instance, { now, dueAt: now, warnBeforeMs, idle });
+    if (gate.kind === "act") return null;
+    return gate.kind === "wait" ? "wait" : { reason: plan.reason, stopAt: gate.stopAt, idle };
+  }
+  if (instance.state !== "running") return null;
+  const stopFor = (t: number) => {
+    const later = planFor(instance, new Date(t), options.maxRuntimeMs);
+    return later !== null && "action" in later && later.action === "stop" ? later : null;
+  };
+  const stopAt = upcomingStop(now, warnBeforeMs, (t) => stopFor(t) !== null);
+  const later = stopAt === null ? null : stopFor(stopAt);
+  if (stopAt === null || later === null) return null;
+  const gate = stopGate(instance, { now, dueAt: stopAt, warnBeforeMs, idle: false });
+  return gate.kind === "warn" ? { reason: later.reason, stopAt: gate.stopAt, idle: false } : null;
+}
+
+/** The idle stops of `region`'s running, unheld instances; null without CloudWatch. */
+async function idleStops(
+  region: string,
+  instances: readonly Instance[],
+  settings: SweepSettings,
+  options: SweepOptions,
+  budget: SweepBudget,
+): Promise<IdlePlans | null> {
+  if (!options.cloudwatch) return null;
+  const candidates = instances.filter((instance) =>
+    instance.state === "running" &&
+    planFor(instance, options.now, settings.maxRuntimeMs) === null &&
+    heldUntil(instance.tags, options.now) === null
+  );
+  return await idlePlans(options.cloudwatch, region, candidates, {
+    now: options.now,
+    defaultRule: settings.idleRule ?? null,
+    budget,
+    signal: AbortSignal.timeout(options.timeoutMs),
+  });
 }
 
 /** Makes one change, then audits and notifies it. */
@@ -228,7 +372,8 @@ async function act(ec2: Ec2Client, action: SweepAction, options: SweepOptions): 
   const { region, instance_id: instanceId } = action;
   let changed = true;
   try {
-    await changeState(ec2, { region, instanceId, action: action.action, now: options.now }, {
+    const by = `sweep ${options.by}`;
+    await changeState(ec2, { region, instanceId, action: action.action, now: options.now, by }, {
       signal: AbortSignal.timeout(options.timeoutMs),
       queue: options.changes,
       clock: options.clock,
@@ -293,59 +438,12 @@ async function writeHeal(ec2: Ec2Client, heal: SweepHeal, options: SweepOptions)
   options.audit?.({ event: "sweep_heal", at: options.now.toISOString(), by: options.by, ...heal });
 }
 
-/** What the sweep should do with `instance` at `now`. */
+/**
+ * What the sweep should do with `instance` at `now`: {@linkcode planNow}
+ * with the default limit, the decision the answers' `next` is read from.
+ */
 export function planFor(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
-  const tags = instance.tags;
-  const hold = tags[HOLD_UNTIL_TAG];
-  if (hold) {
-    const until = parseIsoTime(hold);
-    // A hold that cannot be read is still someone's wish to be left alone.
-    if (until === null) {
-      return {
-        problem: `${HOLD_UNTIL_TAG} "${hold}" is not an ISO 8601 time: the instance is left alone`,
-      };
-    }
-    if (until > now.getTime()) return null;
-  }
-  const scheduleText = tags[SCHEDULE_TAG];
-  if (scheduleText) {
-    let schedule;
-    try {
-      schedule = parseSchedule(scheduleText);
-    } catch (error) {
-      return { problem: `${SCHEDULE_TAG}: ${(error as Error).message}` };
-    }
-    const inside = isInsideWindow(schedule, now);
-    if (instance.state === "running" && !inside) {
-      return { action: "stop", reason: `outside its schedule "${scheduleText}"` };
-    }
-    if (
-      instance.state === "stopped" && schedule.autostart && inside &&
-      !isInsideWindow(schedule, new Date(now.getTime() - AUTOSTART_GRACE_MS))
-    ) {
-      return { action: "start", reason: `its schedule "${scheduleText}" opened` };
-    }
-  }
-  if (instance.state !== "running") return null;
-  return runtimePlan(instance, now, defaultMaxRuntimeMs);
-}
-
-function runtimePlan(instance: Instance, now: Date, defaultMaxRuntimeMs: number | null): Plan {
-  const tag = instance.tags[MAX_RUNTIME_TAG];
-  const maxRuntimeMs = tag ? parseDuration(tag) : defaultMaxRuntimeMs;
-  if (tag && maxRuntimeMs === null) {
-    return { problem: `${MAX_RUNTIME_TAG} "${tag}" is not a duration such as 90m, 4h or 2d` };
-  }
-  if (maxRuntimeMs === null) return null;
-  const started = parseStartTime(instance.tags[START_TIME_TAG]) ??
-    (instance.launchTime ? Date.parse(instance.launchTime) : NaN);
-  if (Number.isNaN(started)) return null;
-  const runtime = now.getTime() - started;
-  if (runtime <= maxRuntimeMs) return null;
-  const limit = tag
-    ? `its ${MAX_RUNTIME_TAG} of ${tag}`
-    : `MAX_RUNTIME of ${formatDuration(maxRuntimeMs)}`;
-  return { action: "stop", reason: `ran ${formatDuration(runtime)}, over ${limit}` };
+  return planNow(instance, now, { maxRuntimeMs: defaultMaxRuntimeMs });
 }
 
 /** An action on an instance the key may not read: what was done and how it went, not to which. */
@@ -366,8 +464,9 @@ export interface HiddenSweepHeal {
 }
 
 /** A report as a key sees it: see {@linkcode visibleReport}. */
-export interface VisibleSweepReport extends Omit<SweepReport, "actions" | "healed"> {
+export interface VisibleSweepReport extends Omit<SweepReport, "actions" | "healed" | "warnings"> {
   actions: (SweepAction | HiddenSweepAction)[];
+  warnings: (SweepWarning | HiddenSweepAction)[];
   healed: (SweepHeal | HiddenSweepHeal)[];
 }
 
@@ -395,6 +494,16 @@ export function visibleReport(
         action: action.action,
         reason: HIDDEN_REASON,
         outcome: action.outcome,
+      }
+    ),
+    warnings: report.warnings.map((warning) =>
+      mayRead(warning.region, warning.instance_id) ? warning : {
+        region: warning.region,
+        instance_id: null,
+        name: null,
+        action: warning.action,
+        reason: HIDDEN_REASON,
+        outcome: warning.outcome,
       }
     ),
     // DNS entries name hosts from tags: only those of instances the key may read are shown.

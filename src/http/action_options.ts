@@ -10,6 +10,8 @@ import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
 import { optionFields } from "./request_body.ts";
 import type { InstanceAction } from "../domain/instances.ts";
+import { MAX_HOLD_MS } from "../domain/holds.ts";
+import { parseIsoTime } from "../domain/times.ts";
 
 /** `wait_seconds` when `wait=true` names none. */
 export const DEFAULT_WAIT_SECONDS = 60;
@@ -20,6 +22,16 @@ const BOOLEAN_FIELDS = ["wait", "hibernate", "force", "dry_run"] as const;
 const ACTION_FIELDS: ReadonlySet<string> = new Set([...BOOLEAN_FIELDS, "wait_seconds"]);
 /** What the sweep takes, besides the key. */
 const SWEEP_FIELDS: ReadonlySet<string> = new Set(["dry_run"]);
+/** What setting a hold takes, besides the key. */
+const HOLD_FIELDS: ReadonlySet<string> = new Set(["hours", "until"]);
+/** The longest hold in whole hours: {@linkcode MAX_HOLD_MS}. */
+export const MAX_HOLD_HOURS = MAX_HOLD_MS / 3_600_000;
+/**
+ * A hold's end as `until` takes it: ISO 8601 with seconds optional and an
+ * offset required (a time without one could be anyone's local time).
+ */
+export const HOLD_UNTIL_PATTERN =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /** What a client asked for beyond the action itself. */
 export interface ActionOptions {
@@ -62,6 +74,68 @@ export async function actionOptions(c: Context, action: InstanceAction): Promise
   };
 }
 
+/**
+ * The end of the hold asked for: `hours` (a whole number from 1 to
+ * {@linkcode MAX_HOLD_HOURS}) from `now`, or `until`, a time after `now` and
+ * at most {@linkcode MAX_HOLD_MS} ahead; exactly one of them. In a JSON body
+ * `hours` is a number; the query string carries it as digits.
+ *
+ * @throws {ApiError} 422 naming the field that is missing, malformed or out of range
+ */
+export async function holdEnd(c: Context, now: Date): Promise<Date> {
+  const raw = await optionsOf(c, HOLD_FIELDS);
+  const body = await optionFields(c);
+  const fromQuery = new URL(c.req.url).searchParams;
+  if (raw.hours !== undefined && raw.until !== undefined) {
+    throw new ApiError(422, "until", "Give either hours or until, not both");
+  }
+  if (raw.until !== undefined) {
+    const text = raw.until;
+    const until = typeof text === "string" && HOLD_UNTIL_PATTERN.test(text)
+      ? parseIsoTime(text)
+      : null;
+    if (until === null) {
+      throw new ApiError(
+        422,
+        "until",
+        "until must be an ISO 8601 time with an offset, e.g. 2026-12-01T18:00:00Z",
+      );
+    }
+    if (until <= now.getTime() || until > now.getTime() + MAX_HOLD_MS) {
+      throw new ApiError(
+        422,
+        "until",
+        `until must be after now and at most ${MAX_HOLD_HOURS} hours ahead`,
+      );
+    }
+    return new Date(until);
+  }
+  const hours = raw.hours;
+  const number = fromQuery.has("hours") && typeof hours === "string" && /^\d{1,4}$/.test(hours)
+    ? Number(hours)
+    : body.hours === hours
+    ? hours
+    : NaN;
+  if (
+    typeof number !== "number" || !Number.isInteger(number) || number < 1 ||
+    number > MAX_HOLD_HOURS
+  ) {
+    throw new ApiError(
+      422,
+      "hours",
+      hours === undefined
+        ? `Give hours (1 to ${MAX_HOLD_HOURS}) or until`
+        : `hours must be a whole number from 1 to ${MAX_HOLD_HOURS}`,
+    );
+  }
+  return new Date(now.getTime() + number * 3_600_000);
+}
+
+/** Refuses any option: for routes that take none (releasing a hold). */
+export async function noOptions(c: Context): Promise<void> {
+  await optionsOf(c, new Set());
+}
+
 /** Reads only `dry_run`, for routes that take nothing else. */
 export async function dryRunOption(c: Context): Promise<boolean> {
   return booleanField(await optionsOf(c, SWEEP_FIELDS), "dry_run");
@@ -93,7 +167,9 @@ function unknownField(name: string, known: ReadonlySet<string>): ApiError {
   return new ApiError(
     422,
     name.length > 40 ? "request" : name,
-    `Unknown field "${quoted}": this route takes ${[...known].join(", ")}`,
+    `Unknown field "${quoted}": this route takes ${
+      known.size ? [...known].join(", ") : "no options"
+    }`,
   );
 }
 

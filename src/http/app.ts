@@ -13,7 +13,7 @@ import type { Config } from "../config/settings.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
 import type { DnsSettings } from "../domain/dns_follow.ts";
 import type { Notifier } from "../domain/notify.ts";
-import type { SweepAuditEntry, SweepHealAuditEntry, SweepSettings } from "../domain/sweep.ts";
+import type { SweepAuditRecord, SweepSettings } from "../domain/sweep.ts";
 import { sleep } from "../domain/wait.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import type { Env } from "./env.ts";
@@ -31,6 +31,10 @@ import { CHAT_PATHS, chatRoutes } from "./routes/chat.ts";
 import { docsRoutes } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { instanceRoutes } from "./routes/instances.ts";
+import { activeRoutes } from "./routes/active.ts";
+import { linkRoutes } from "./routes/links.ts";
+import type { CloudWatchClient } from "../aws/cloudwatch.ts";
+import type { LinkSigner } from "../domain/links.ts";
 import { SWEEP_PATH, sweepRoutes } from "./routes/sweep.ts";
 import { wakeRoutes } from "./routes/wake.ts";
 import { Sessions } from "./session.ts";
@@ -72,6 +76,10 @@ export interface AppDeps {
   chatFetch?: (request: Request) => Promise<Response>;
   /** Discord's API base; tests only. Default: `https://discord.com/api/v10`. */
   discordApiUrl?: string;
+  /** The CloudWatch client of a sweep run, for idle stops. Default: none, no idle stops. */
+  cloudwatch?: () => Promise<CloudWatchClient | null>;
+  /** Signs and checks warning links. Default: none, links are refused. */
+  links?: LinkSigner | null;
 }
 
 /** Builds a fresh app; it keeps no state between requests. */
@@ -93,7 +101,9 @@ export function createApp(deps: AppDeps): Hono<Env> {
     notifier: deps.notifier,
     sweep: deps.sweep,
     audit: sink &&
-      ((entry: SweepAuditEntry | SweepHealAuditEntry) => sink(JSON.stringify(entry))),
+      ((entry: SweepAuditRecord) => sink(JSON.stringify(entry))),
+    cloudwatch: deps.cloudwatch,
+    links: deps.links ?? null,
     dns: deps.dns,
   };
 
@@ -118,12 +128,15 @@ export function createApp(deps: AppDeps): Hono<Env> {
   // module sets no `onError` of its own, which would wrap each of its handlers.
   // A new module is one more line here.
   const modules: Hono<Env>[] = [
+    // Before the instance routes, whose `/instance/:region/:id/:action` would take `active`.
+    activeRoutes(routeDeps),
     instanceRoutes(routeDeps),
+    linkRoutes({ ...routeDeps, audit: sink && ((entry) => sink(JSON.stringify(entry))) }),
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
     wakeRoutes(routeDeps),
-    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions }),
+    dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
     chatRoutes({
       ...routeDeps,
       config: { ...config, regions: config.regions ?? null },

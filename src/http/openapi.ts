@@ -8,12 +8,22 @@
  *
  * @module
  */
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "./action_options.ts";
+import {
+  DEFAULT_WAIT_SECONDS,
+  HOLD_UNTIL_PATTERN,
+  MAX_HOLD_HOURS,
+  MAX_WAIT_SECONDS,
+} from "./action_options.ts";
 import { PAGE_ACTIONS } from "./dashboard/routes.ts";
 import { REGION_PATTERN } from "../aws/endpoints.ts";
 import { INSTANCE_ID_PATTERN, INSTANCE_STATES } from "../aws/ec2_types.ts";
 import { ACTIONS } from "../domain/instances.ts";
 import { SWEEP_OUTCOMES } from "../domain/sweep.ts";
+import {
+  EC2_MIN_MAX_RESULTS,
+  MAX_PAGE_LIMIT,
+  PAGE_TOKEN_PATTERN,
+} from "../domain/instance_pages.ts";
 import { MAX_WAIT_POLLS } from "../domain/wait.ts";
 import { SERVICE_VERSION } from "./version.ts";
 
@@ -27,6 +37,13 @@ export const HEALTH_PATH = "/healthz";
 type Json = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const LINK_TOKEN = {
+  name: "token",
+  in: "path",
+  required: true,
+  description: "A signed link token from a warning; any other answers 404 (`link`)",
+  schema: { type: "string" },
+};
 const KEYED = [
   { apiKeyHeader: [] },
   { apiKeyDashHeader: [] },
@@ -182,6 +199,21 @@ const INSTANCE_PROPERTIES: Json = {
     type: ["integer", "null"],
     description: "Since `start_time` while running; null otherwise or when unknown",
   },
+  last_change: {
+    oneOf: [{ type: "null" }, ref("LastChange")],
+    description:
+      "Who last changed the state, how and when, from the `workwork:last_change` tag; null when absent or unreadable. A claim anyone who may tag the instance can write: the audit log is the record",
+  },
+  next: {
+    oneOf: [{ type: "null" }, ref("NextAction")],
+    description:
+      "What the sweep will do next and why; null when nothing: no rule applies, or the region is not in `SWEEP_REGIONS`",
+  },
+  hold_until: {
+    type: ["string", "null"],
+    format: "date-time",
+    description: "The end of an active hold (`workwork:hold_until`); null when not held",
+  },
 };
 const INSTANCE_REQUIRED = [
   "public_dns_name",
@@ -193,7 +225,71 @@ const INSTANCE_REQUIRED = [
   "name",
   "launch_time",
   "uptime_seconds",
+  "last_change",
+  "next",
+  "hold_until",
 ];
+
+const HOURS = {
+  type: "integer",
+  minimum: 1,
+  maximum: MAX_HOLD_HOURS,
+  description: "Hold for this many hours from now",
+};
+const UNTIL = {
+  type: "string",
+  format: "date-time",
+  pattern: HOLD_UNTIL_PATTERN.source,
+  description:
+    `Hold until this time (with an offset), after now and at most ${MAX_HOLD_HOURS} hours ahead`,
+};
+
+const HOLD_PATH_ITEM: Json = {
+  post: {
+    operationId: "holdInstance",
+    summary: "Keep an instance: the sweep leaves it alone until a time",
+    description:
+      "Writes `workwork:hold_until` (one CreateTags): until then the sweep neither stops nor autostarts the instance. Give `hours` or `until`, in the query or the JSON body. Needs `hold` in the key's scope (a key that may `stop` may hold). Setting a hold replaces any earlier one.",
+    parameters: [
+      REGION,
+      INSTANCE_ID,
+      queryParam("hours", "Hold for this many hours from now", HOURS),
+      queryParam("until", "Hold until this time", UNTIL),
+    ],
+    requestBody: {
+      required: false,
+      content: {
+        "application/json": {
+          schema: {
+            type: "object",
+            properties: { api_key: { type: "string" }, hours: HOURS, until: UNTIL },
+          },
+        },
+      },
+    },
+    responses: {
+      "200": {
+        description: "The hold is set",
+        content: { "application/json": { schema: ref("Hold") } },
+      },
+      ...AUTH_ERRORS,
+      ...EC2_ERRORS,
+      ...BODY_ERRORS,
+    },
+  },
+  delete: {
+    operationId: "releaseInstance",
+    summary: "Release a hold: the sweep's rules apply again from its next run",
+    description:
+      "Deletes `workwork:hold_until` (one DeleteTags of that key only). Releasing an instance that holds none succeeds. Needs `hold` in the key's scope.",
+    parameters: [REGION, INSTANCE_ID],
+    responses: {
+      "204": { description: "No hold remains" },
+      ...AUTH_ERRORS,
+      ...EC2_ERRORS,
+    },
+  },
+};
 
 const SIGN_OUT: Json = {
   summary: "Sign out: clear the session cookie",
@@ -242,6 +338,16 @@ export const OPENAPI_DOCUMENT: Json = {
             description: "Only instances whose tag KEY has this value, e.g. `tag:Name=dev-box`",
             schema: { type: "string" },
           },
+          queryParam(
+            "limit",
+            `One page of at most this many instances (one DescribeInstances; EC2's MaxResults, at least ${EC2_MIN_MAX_RESULTS}, a smaller page cut from it). Without \`limit\` or \`next_token\`: every page, as before`,
+            { type: "integer", minimum: 1, maximum: MAX_PAGE_LIMIT },
+          ),
+          queryParam(
+            "next_token",
+            `The page after the one that answered this \`next_token\` (opaque; pages of ${MAX_PAGE_LIMIT} without \`limit\`). A token this service did not give, or EC2 no longer honours: 422 \`next_token\``,
+            { type: "string", pattern: PAGE_TOKEN_PATTERN.source },
+          ),
         ],
         responses: {
           "200": {
@@ -268,6 +374,7 @@ export const OPENAPI_DOCUMENT: Json = {
         },
       },
     },
+    "/instance/{region}/{instance_id}/hold": HOLD_PATH_ITEM,
     "/instance/{region}/{instance_id}/{action}": {
       post: { operationId: "changeInstance", ...CHANGE_OPERATION },
       put: { operationId: "changeInstanceByPut", ...CHANGE_OPERATION },
@@ -347,6 +454,57 @@ export const OPENAPI_DOCUMENT: Json = {
           },
           ...AUTH_ERRORS,
           ...BODY_ERRORS,
+          "503": EC2_ERRORS["503"],
+        },
+      },
+    },
+    "/instance/{region}/{instance_id}/active": {
+      post: {
+        operationId: "heartbeat",
+        summary: "Say the instance is in use (a heartbeat from the box)",
+        description:
+          "Writes `workwork:last_active` (the current ISO time), which keeps an idle rule from stopping the box. At most once per 5 minutes per instance: the tag is read first (one DescribeInstances), and a call that finds it younger than that answers 204 without writing. Needs `active` in the key's scope.",
+        parameters: [REGION, INSTANCE_ID],
+        responses: {
+          "204": { description: "Noted (or noted less than 5 minutes ago)" },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+        },
+      },
+    },
+    "/link/{token}": {
+      get: {
+        operationId: "linkPage",
+        summary: "The page of a signed link: one button, and nothing changes",
+        parameters: [LINK_TOKEN],
+        description:
+          "Links come in warnings before automatic stops (keep 1 h, keep 4 h, stop now), signed with `LINK_SECRET`. No key: the signature is the permission.",
+        security: [],
+        responses: {
+          "200": {
+            description: "The page",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          "404": error("Not a valid link, or links are not configured (`link`)"),
+          "410": error("The link has expired (`link`)"),
+        },
+      },
+      post: {
+        operationId: "useLink",
+        summary: "Do what a signed link names (the page's button)",
+        parameters: [LINK_TOKEN],
+        description:
+          'Keep (`workwork:hold_until` 1 or 4 hours from now), stop or start the one instance the link names. Audited (`event: "link"`).',
+        security: [],
+        responses: {
+          "200": {
+            description: "What was done",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
+          "404": error("Not a valid link, or links are not configured (`link`)"),
+          "410": error("The link has expired (`link`)"),
+          "409": EC2_ERRORS["409"],
+          "502": EC2_ERRORS["502"],
           "503": EC2_ERRORS["503"],
         },
       },
@@ -571,6 +729,50 @@ export const OPENAPI_DOCUMENT: Json = {
           accepted: { const: true },
         },
       },
+      Hold: {
+        type: "object",
+        required: ["region", "instance_id", "hold_until"],
+        properties: {
+          region: { type: "string" },
+          instance_id: { type: "string", pattern: INSTANCE_ID_PATTERN.source },
+          hold_until: { type: "string", format: "date-time" },
+        },
+      },
+      LastChange: {
+        type: "object",
+        required: ["by", "action", "at"],
+        properties: {
+          by: {
+            type: "string",
+            description: "`key <name>`, `sweep cron`, `sweep key <name>`",
+          },
+          action: { type: "string", enum: [...ACTIONS] },
+          at: { type: "string", format: "date-time" },
+        },
+      },
+      NextAction: {
+        type: "object",
+        required: ["action", "at", "rule", "reason"],
+        properties: {
+          action: {
+            type: ["string", "null"],
+            enum: ["start", "stop", null],
+            description:
+              "null when a sweep tag cannot be read: the sweep leaves the instance alone",
+          },
+          at: {
+            type: ["string", "null"],
+            format: "date-time",
+            description:
+              "From when the sweep acts: its first run at or after this time (the cron runs every 5 minutes); now when overdue",
+          },
+          rule: {
+            type: "string",
+            description: "`schedule`, `max_runtime`, `hold` (a hold that cannot be read)",
+          },
+          reason: { type: "string", description: "What the sweep's report will say" },
+        },
+      },
       Session: {
         type: "object",
         required: ["name", "actions", "regions"],
@@ -590,8 +792,15 @@ export const OPENAPI_DOCUMENT: Json = {
       },
       InstanceList: {
         type: "object",
-        required: ["instances"],
-        properties: { instances: { type: "array", items: ref("Instance") } },
+        required: ["instances", "next_token"],
+        properties: {
+          instances: { type: "array", items: ref("Instance") },
+          next_token: {
+            type: ["string", "null"],
+            description:
+              "With `limit` or `next_token`: the token of the next page, null on the last. A page may hold fewer than `limit` instances (EC2's short pages, instances the key's scope hides) and still have a next one. Always null for the whole listing",
+          },
+        },
       },
       ChangeBody: {
         type: "object",
@@ -640,6 +849,28 @@ export const OPENAPI_DOCUMENT: Json = {
                 name: { type: ["string", "null"] },
                 action: { type: "string", enum: ["start", "stop"] },
                 reason: { type: "string" },
+                outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
+                error: { type: "string" },
+              },
+            },
+          },
+          warnings: {
+            type: "array",
+            description:
+              "Warnings of stops to come (WARN_BEFORE), sent to the webhook with their links; the stop follows at stop_at",
+            items: {
+              type: "object",
+              required: ["region", "instance_id", "name", "action", "reason", "outcome"],
+              properties: {
+                region: { type: "string" },
+                instance_id: {
+                  type: ["string", "null"],
+                  description: "null (with `name`) when the key may not read the instance",
+                },
+                name: { type: ["string", "null"] },
+                action: { type: "string", enum: ["stop"] },
+                reason: { type: "string" },
+                stop_at: { type: "string", format: "date-time" },
                 outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
                 error: { type: "string" },
               },

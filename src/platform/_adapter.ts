@@ -38,12 +38,16 @@ export async function sweepAndLog(
 ): Promise<void> {
   try {
     const report = await (await service).sweep(by);
-    if (report && (report.actions.length > 0 || report.problems.length > 0)) {
+    if (
+      report &&
+      (report.actions.length > 0 || report.warnings.length > 0 || report.problems.length > 0)
+    ) {
       log(JSON.stringify({
         event: "sweep_run",
         at: report.at,
         by,
         actions: report.actions.length,
+        warnings: report.warnings.length,
         problems: report.problems,
       }));
     }

@@ -26,6 +26,8 @@ import type { Ec2Simulator, SimulatedInstanceSeed } from "../simulator/ec2.ts";
 import type { Route53Simulator } from "../simulator/route53.ts";
 import type { DemoFactory } from "./demo.ts";
 import { dnsSettings } from "./dns.ts";
+import type { CloudWatchSimulator } from "../simulator/cloudwatch.ts";
+import { idleWiring } from "./idle_wiring.ts";
 
 /** Credentials the demo signs with; the simulator checks the signature's shape, not its secret. */
 const DEMO_CREDENTIALS = {
@@ -60,6 +62,8 @@ export interface ServiceOptions extends LoadConfigOptions {
    * production Workers bundle): `DEMO=true` is a configuration error.
    */
   demo?: DemoFactory;
+  /** The clock of the service, its sweep and, in demo mode, its simulators. Default: the time. */
+  now?: () => Date;
 }
 
 /** A configured service. */
@@ -70,6 +74,8 @@ export interface Service {
   simulator: Ec2Simulator | null;
   /** Demo mode's Route53, serving the zone `demo.workwork.test`; null outside demo mode. */
   route53: Route53Simulator | null;
+  /** The simulated CloudWatch in demo mode, null when the service talks to AWS. */
+  cloudwatchSimulator: CloudWatchSimulator | null;
   /** The instances the demo started with; empty when the service talks to AWS. */
   demoInstances: readonly SimulatedInstanceSeed[];
   /** The key made up for a demo started without `API_KEY`; null otherwise. */
@@ -100,9 +106,14 @@ export async function createService(
     credentialsFound: chain ? chain.source !== null : undefined,
   });
   if (config.demo && !options.demo) throw new ConfigError(NO_DEMO_IN_THIS_BUILD);
-  const demo = config.demo ? options.demo!() : null;
+  const clock = options.now ?? (() => new Date());
+  const demo = config.demo ? options.demo!({ now: clock }) : null;
   const seeds = demo?.seeds ?? [];
   const simulator = demo?.simulator ?? null;
+  const idle = idleWiring(config, {
+    simulator: demo?.cloudwatch ?? null,
+    fetch: options.fetch,
+  });
   const source = simulator ? null : chain?.source ?? null;
   const credentials = simulator
     ? DEMO_CREDENTIALS
@@ -133,7 +144,13 @@ export async function createService(
     fetch: options.notifyFetch,
     log: options.log,
   });
-  const sweepSettings = { regions: config.sweepRegions, maxRuntimeMs: config.maxRuntimeMs };
+  const sweepSettings = {
+    regions: config.sweepRegions,
+    maxRuntimeMs: config.maxRuntimeMs,
+    idleRule: config.idleRule,
+    warnBeforeMs: config.warnBeforeMs,
+  };
+  const cloudwatch = () => idle.cloudwatch(simulator ? DEMO_CREDENTIALS : source ?? config.aws);
   const audit = options.audit;
   // One queue for the app and the cron's sweep: their changes to one instance never overlap.
   const changes = new InstanceChangeQueue();
@@ -151,17 +168,23 @@ export async function createService(
     changes,
     dns: dns ?? undefined,
     chatFetch: options.chatFetch,
+    now: clock,
+    cloudwatch,
+    links: idle.links,
   });
   async function sweep(by: string): Promise<SweepReport | null> {
     if (!ec2 || sweepSettings.regions.length === 0) return null;
+    const cloudwatchNow = await cloudwatch().catch(() => null);
     const report = await runSweep(ec2, sweepSettings, {
-      now: new Date(),
+      now: clock(),
       timeoutMs: config.timeoutMs,
       by,
       audit: audit && ((entry) => audit(JSON.stringify(entry))),
       notifier,
       changes,
-      clock: () => new Date(),
+      clock,
+      cloudwatch: cloudwatchNow,
+      links: idle.links,
       dns: dns ?? undefined,
     });
     await notifier.settled();
@@ -171,6 +194,7 @@ export async function createService(
     app,
     simulator,
     route53,
+    cloudwatchSimulator: idle.simulator,
     demoInstances: seeds,
     generatedApiKey,
     credentials: {

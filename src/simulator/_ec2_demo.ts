@@ -54,7 +54,8 @@ export function demoInstances(now: number = Date.now()): SimulatedInstanceSeed[]
       region: "us-west-2",
       type: "t2.nano",
       state: "running",
-      tags: { Name: "demo", start_time: startTime(0.25) },
+      // Idles at 0.2-3 % CPU in demo mode: the sweep stops it 30 min after its last use.
+      tags: { Name: "demo", start_time: startTime(0.25), "workwork:idle_stop": "30m" },
       launchTime: hoursAgo(0.25),
       availabilityZone: "us-west-2c",
       privateIpAddress: "172.31.4.9",

@@ -108,6 +108,17 @@ export interface SimulatorOptions {
    * The state rules stay EC2's in both.
    */
   dialect?: Dialect;
+  /**
+   * Told when an instance is in `state` from `at` (ms) on: at `add`, on each
+   * change and each settling, with the time it took effect. How the
+   * CloudWatch simulator's `RunLog` learns when instances ran.
+   */
+  onStateChange?: (
+    region: string,
+    instanceId: string,
+    state: InstanceStateName,
+    at: number,
+  ) => void;
 }
 
 /** One request the simulator received. */
@@ -143,6 +154,7 @@ export class Ec2Simulator {
   readonly #dialect: Dialect;
   readonly #regions = new Map<string, Map<string, InstanceRecord>>();
   readonly #faults = new FaultQueue();
+  readonly #onStateChange: SimulatorOptions["onStateChange"];
 
   /** Builds a simulator holding `options.instances`; throws a `TypeError` on a bad seed. */
   constructor(options: SimulatorOptions = {}) {
@@ -157,6 +169,7 @@ export class Ec2Simulator {
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
     this.fetch = (input, init) => this.#receive(input, init);
+    this.#onStateChange = options.onStateChange;
     for (const seed of options.instances ?? []) this.add(seed);
   }
 
@@ -230,6 +243,10 @@ export class Ec2Simulator {
       reboots: 0,
     };
     this.#instancesIn(region).set(id, record);
+    // A seed running since its launch time ran from then on.
+    const launched = Date.parse(record.launchTime);
+    const since = state === "running" && launched <= now ? launched : now;
+    this.#onStateChange?.(region, id, state, since);
   }
 
   async #receive(
@@ -501,6 +518,7 @@ export class Ec2Simulator {
   #enter(record: InstanceRecord, state: InstanceStateName): void {
     record.state = state;
     record.since = this.#now();
+    this.#onStateChange?.(record.region, record.id, state, record.since);
   }
 
   /** Moves a transitional state on once `transitionMs` has passed since it was entered. */
@@ -509,6 +527,7 @@ export class Ec2Simulator {
     if (next !== undefined && this.#now() - record.since >= this.#transitionMs) {
       record.state = next;
       record.since += this.#transitionMs;
+      this.#onStateChange?.(record.region, record.id, next, record.since);
     }
   }
 

@@ -173,3 +173,31 @@ Deno.test("a tag-scoped key from API_KEYS changes only instances carrying the ta
   assertEquals((await reboot("i-0a1b2c3d4e5f60718")).status, 204);
   assertEquals(simulator!.instance("us-west-2", "i-0a1b2c3d4e5f60718")?.reboots, 1);
 });
+
+Deno.test("API_KEYS takes hold as an action: a key with only read and hold may keep, not stop", async () => {
+  const keys = [{ name: "keeper", key: CI_KEY, actions: ["read", "hold"] }];
+  const { app, simulator } = await demoWith({ API_KEYS: JSON.stringify(keys) });
+  const demoId = "i-0a1b2c3d4e5f60718";
+  const headers = { "x-api-key": CI_KEY };
+  const held = await app.request(`/instance/us-west-2/${demoId}/hold?hours=1`, {
+    method: "POST",
+    headers,
+  });
+  assertEquals(held.status, 200);
+  assertEquals(
+    typeof simulator?.instance("us-west-2", demoId)?.tags["workwork:hold_until"],
+    "string",
+  );
+  const stop = await app.request(`/instance/us-west-2/${demoId}/stop`, { method: "POST", headers });
+  assertEquals(stop.status, 403);
+  await stop.body?.cancel();
+  assertThrows(
+    () =>
+      loadConfig({
+        ...CREDENTIALS,
+        API_KEYS: JSON.stringify([{ name: "x", key: "k", actions: ["keep"] }]),
+      }),
+    ConfigError,
+    "hold",
+  );
+});

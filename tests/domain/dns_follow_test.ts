@@ -1,12 +1,14 @@
 /**
  * When DNS follows: the background follow-up's bounded polls, the sweep's
- * cap on reconciles and its turn-taking, and the answer's shape.
+ * cap on reconciles, its turn-taking and its share of the run's subrequest
+ * budget, and the answer's shape.
  */
 import { assertEquals } from "@std/assert";
 import { Ec2Client } from "../../src/aws/ec2.ts";
 import { Route53Client } from "../../src/aws/route53.ts";
 import { route53DnsProvider } from "../../src/domain/dns.ts";
 import {
+  DNS_RECONCILE_COST,
   dnsAnswer,
   type DnsSettings,
   followChange,
@@ -16,6 +18,9 @@ import {
 } from "../../src/domain/dns_follow.ts";
 import { Ec2Simulator, type SimulatedInstanceSeed } from "../../src/simulator/ec2.ts";
 import { Route53Simulator } from "../../src/simulator/route53.ts";
+import { runSweep } from "../../src/domain/sweep.ts";
+import { CALL_COST, SweepBudget } from "../../src/domain/sweep_budget.ts";
+import { SWEEP_FILTERS } from "../../src/domain/sweep_listing.ts";
 import { AWS_SECRET, REGION, T0 } from "../_helpers.ts";
 
 function setUp(instances: SimulatedInstanceSeed[], transitionMs = 2000) {
@@ -150,4 +155,28 @@ Deno.test("the answer names each record, its result and a failure's code and wor
       error: { code: "refused", title: "Route53 refused the request (Throttling): Rate exceeded" },
     },
   ]);
+});
+
+Deno.test("a sweep pays its DNS reconciles from the run's subrequest budget; what it cannot pay waits", async () => {
+  const seeds: SimulatedInstanceSeed[] = Array.from({ length: 3 }, (_, i) => ({
+    id: id(40 + i),
+    region: REGION,
+    state: "running",
+    tags: { start_time: new Date(T0).toISOString(), "workwork:dns": `pay${i}.example.com` },
+  }));
+  const { ec2, dns, route53 } = setUp(seeds);
+  // The sweep's two listings, the DNS listing, and one reconcile: no more.
+  const limit = SWEEP_FILTERS.length * CALL_COST + CALL_COST + DNS_RECONCILE_COST;
+  const budget = new SweepBudget(limit);
+  const report = await runSweep(ec2, { regions: [REGION], maxRuntimeMs: null }, {
+    now: new Date(T0),
+    timeoutMs: 1000,
+    by: "cron",
+    dns,
+    budget,
+  });
+  assertEquals(report.dns?.map((entry) => entry.outcome).sort(), ["deferred", "deferred", "done"]);
+  assertEquals(budget.left, 0);
+  const written = seeds.filter((seed) => route53.record(seed.tags!["workwork:dns"], "A"));
+  assertEquals(written.length, 1);
 });

@@ -40,6 +40,9 @@ Deno.test("the view keeps the original's five keys and adds id, name, launch and
     name: "dev-box",
     launch_time: "2026-11-26T08:00:00.000Z",
     uptime_seconds: 3600,
+    last_change: null,
+    next: null,
+    hold_until: null,
   });
 });
 

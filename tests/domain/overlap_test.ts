@@ -291,7 +291,13 @@ Deno.test('the sweep heals start_time: a time on a stopped instance, "" on a run
       tags: { start_time: "" },
       launchTime: launched,
     },
-    { id: STOPPED_ID, region: REGION, state: "stopped", tags: { start_time: STARTED } },
+    // Stopped: listed only because a schedule may start it.
+    {
+      id: STOPPED_ID,
+      region: REGION,
+      state: "stopped",
+      tags: { start_time: STARTED, "workwork:schedule": "daily 08:00-09:00 UTC" },
+    },
     // Never tagged by workwork: left alone.
     { id: "i-0aaaaaaaaaaaaaaaa", region: REGION, state: "running", tags: {} },
   ]);

@@ -43,7 +43,12 @@ Deno.test("stop keeps the start_time tag and empties it", async () => {
     "DescribeInstances",
   ]);
   const tags = simulator.instance(REGION, RUNNING_ID)?.tags;
-  assertEquals(tags, { Name: "dev-box", start_time: "", agent: "007" });
+  assertEquals(tags, {
+    Name: "dev-box",
+    start_time: "",
+    agent: "007",
+    "workwork:last_change": "2026-11-26T12:00:00.000Z stop by key default",
+  });
 });
 
 Deno.test("reboot rewrites start_time, the original's naive form included", async () => {

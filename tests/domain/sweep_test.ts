@@ -126,7 +126,11 @@ Deno.test("dry_run=true reports what the sweep would do and changes nothing", as
   assertEquals(report!.dry_run, true);
   assertEquals(report!.actions[0].outcome, "would");
   assertEquals(state(A)?.state, "running");
-  assertEquals(simulator.calls.map(({ action }) => action), ["DescribeInstances"]);
+  // Reads only: the running instances, then the stopped ones a schedule may start.
+  assertEquals(simulator.calls.map(({ action }) => action), [
+    "DescribeInstances",
+    "DescribeInstances",
+  ]);
   assertEquals(audits, []);
 });
 
@@ -242,7 +246,12 @@ Deno.test("a key that may sweep but not read gets a report without instance ids,
         start_time: "2026-11-26T00:00:00Z",
       }),
       box(B, { "workwork:schedule": "Mon-Fri 08:00-19:00 Atlantis/Capital" }),
-      box(C, { start_time: "2026-11-20T00:00:00.000Z" }, { state: "stopped" }),
+      box(C, {
+        start_time: "2026-11-20T00:00:00.000Z",
+        "workwork:schedule": "daily 08:00-09:00 UTC",
+      }, {
+        state: "stopped",
+      }),
     ],
     transitionMs: 0,
     sweep: { regions: [REGION], maxRuntimeMs: null },

@@ -44,16 +44,21 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * routes (issue 17) added 9 KiB to each; the live dashboard (issue 18: its
  * script, the Stop menu, the manifest and the icon drawn at run time) added
  * 5.0 KiB to each (production 74,742 → 79,867 bytes, demo 83,439 → 88,510),
- * so both budgets rose by 4 KiB (76 → 80, 84 → 88); DNS that follows
- * instances and the wake page (issue 16: the Route53 and Cloudflare clients,
- * the rules, the page; the demo also the Route53 simulator) added 12.3 KiB to
- * the production bundle (79,867 → 92,426 bytes) and 15.4 KiB to the demo's
- * (88,510 → 104,305), so the budgets rose to 93 and 105 KiB; plus room for
- * small changes. Crossing one is a decision to take in review (raise it, or make
+ * so both budgets rose by 4 KiB (76 → 80, 84 → 88); idle stops (issue 15:
+ * the CloudWatch client and its XML, warnings, signed links and their page;
+ * the demo also the simulated CloudWatch) added 6.6 KiB to production (88,494
+ * bytes) and 9.9 KiB to the demo (100,634), so 80 → 90 and 88 → 102; the
+ * server side of issue 18 (last_change, next, holds, paging) 4.1 KiB to
+ * production (92,660 bytes), so 90 → 94 and 102 → 106 (the demo measured
+ * 104,705); DNS that follows instances and the wake page (issue 16: the
+ * Route53 and Cloudflare clients, the rules, the page; the demo also the
+ * Route53 simulator) added 11.9 KiB to production (92,663 → 104,841 bytes) and
+ * 15.3 KiB to the demo (104,705 → 120,355), so 94 → 105 and 106 → 120; plus
+ * room for small changes. Crossing one is a decision to take in review (raise it, or make
  * the bundle smaller), not something `deno task build` shouts about.
  * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 93 * 1024, "build:demo": 105 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 105 * 1024, "build:demo": 120 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {

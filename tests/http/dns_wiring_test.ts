@@ -5,6 +5,7 @@
  * deleted after a stop unless kept, reconciled by the sweep, and a provider
  * that fails never hiding the state change.
  */
+import { SWEEP_FILTERS } from "../../src/domain/sweep_listing.ts";
 import { assert, assertEquals } from "@std/assert";
 import { Route53Client } from "../../src/aws/route53.ts";
 import { CloudflareDnsClient } from "../../src/cloudflare/dns.ts";
@@ -265,9 +266,9 @@ Deno.test("a sweep that made its 4 changes leaves DNS to the next run, within th
   assertEquals(report.actions.filter((a: { outcome: string }) => a.outcome === "done").length, 4);
   assertEquals(report.dns, []);
   assertEquals(route53.calls, []);
-  // The listing for DNS was not even made: the stops' own calls are all there is.
+  // The listing for DNS was not even made: the sweep's listings and the stops' own reads are all.
   assertEquals(
     simulator.calls.filter(({ action }) => action === "DescribeInstances").length,
-    1 + 4,
+    SWEEP_FILTERS.length + 4,
   );
 });

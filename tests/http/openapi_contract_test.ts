@@ -156,6 +156,18 @@ const PARAMETER_SAMPLES: Record<string, Samples<string>> = {
   hibernate: { accept: ["true", "false"], refuse: ["yes", "2"] },
   force: { accept: ["true", "false"], refuse: ["yes", "2"] },
   dry_run: { accept: ["true", "false"], refuse: ["yes", "2", "null"] },
+  // Any text is a token to check: a bad one answers 404, never 422.
+  token: { accept: ["eyJzdWIiOiJ4In0.c2ln", "x", "a.b.c"], refuse: [] },
+  limit: { accept: ["1", "5", "1000"], refuse: ["0", "1001", "1.5", "ten", "", "-1"] },
+  next_token: {
+    accept: ["WzEsbnVsbCwxXQ", "WzEsbnVsbCwwXQ"],
+    refuse: ["", "not a token", "abc$", "a".repeat(4097)],
+  },
+  hours: { accept: ["1", "4", "168"], refuse: ["0", "169", "1.5", "four", ""] },
+  until: {
+    accept: ["2026-11-26T13:00:00Z", "2026-11-27T12:00:00.000+01:00", "2026-12-03T11:00Z"],
+    refuse: ["tomorrow", "2026-11-26T13:00:00", "2026-11-26", ""],
+  },
 };
 
 /** Samples of each JSON body field. */
@@ -166,6 +178,11 @@ const BODY_SAMPLES: Record<string, Samples<unknown>> = {
   hibernate: { accept: [true, false], refuse: ["yes", 2] },
   force: { accept: [true, false], refuse: ["yes", 2] },
   dry_run: { accept: [true, false], refuse: ["yes", 2, null] },
+  hours: { accept: [1, 4, 168], refuse: [0, 169, 1.5, "4", null] },
+  until: {
+    accept: ["2026-11-26T13:00:00Z", "2026-11-27T12:00:00.000+01:00"],
+    refuse: ["tomorrow", "2026-11-26T13:00:00", 5, null],
+  },
 };
 
 interface Operation {
@@ -398,4 +415,47 @@ Deno.test("answers that name DNS records match the documented schemas", async ()
   await assertAnswers(`/wake/${REGION}/${STOPPED_ID}/status`, "readWakeStatus", 200, { app });
   const report = await assertAnswers("/sweep", "runSweep", 200, { app, init: post });
   assertEquals(report.dns.length, 1);
+});
+
+Deno.test("answers with last_change, next, a hold and a page token match the documented schemas", async () => {
+  const { app } = await testService({ sweep: { regions: [REGION], maxRuntimeMs: 4 * 3_600_000 } });
+  const post = { method: "POST", headers: KEYED };
+  const held = await assertAnswers(
+    `/instance/${REGION}/${RUNNING_ID}/hold?hours=1`,
+    "holdInstance",
+    200,
+    { app, init: post },
+  );
+  assertEquals(held.instance_id, RUNNING_ID);
+  await assertAnswers(`/instance/${REGION}/${RUNNING_ID}/hold?hours=2`, "holdInstance", 422, {
+    app,
+    init: { ...post, body: "{", headers: { ...KEYED, "content-type": "application/json" } },
+  });
+  await app.request(`/instance/${REGION}/${STOPPED_ID}/start`, post);
+  const read = await assertAnswers(`/instance/${REGION}/${RUNNING_ID}`, "readInstance", 200, {
+    app,
+  });
+  assert(read.next !== null && read.hold_until !== null, JSON.stringify(read));
+  const started = await assertAnswers(`/instance/${REGION}/${STOPPED_ID}`, "readInstance", 200, {
+    app,
+  });
+  assert(started.last_change !== null && started.next !== null, JSON.stringify(started));
+  const page = await assertAnswers(`/instance/${REGION}?limit=1`, "listInstances", 200, { app });
+  assert(typeof page.next_token === "string");
+  await assertAnswers(`/instance/${REGION}?next_token=WzIsbnVsbCwwXQ`, "listInstances", 422, {
+    app,
+  });
+  const unreadable = await testService({
+    sweep: { regions: [REGION], maxRuntimeMs: null },
+    instances: [{
+      id: RUNNING_ID,
+      region: REGION,
+      state: "running",
+      tags: { "workwork:schedule": "sometimes" },
+    }],
+  });
+  const problem = await assertAnswers(`/instance/${REGION}/${RUNNING_ID}`, "readInstance", 200, {
+    app: unreadable.app,
+  });
+  assertEquals(problem.next.action, null);
 });

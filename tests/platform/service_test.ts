@@ -13,6 +13,8 @@ Deno.test("the service's scheduled sweep stops demo instances past MAX_RUNTIME a
     SWEEP_REGIONS: "us-west-2",
     MAX_RUNTIME: "1h",
     NOTIFY_WEBHOOK_URL: "https://discord.com/api/webhooks/1/x",
+    // No warning first: the stop happens in this run (tests/platform/idle_demo_test.ts warns).
+    WARN_BEFORE: "0",
   }, {
     demo: createDemo,
     audit: (line) => audit.push(line),

@@ -8,11 +8,15 @@
 import type { Ec2Client } from "../../aws/ec2.ts";
 import { toApiError } from "../errors.ts";
 import { instanceView, listInstances } from "../../domain/instances.ts";
+import { listInstancePage, type PageRequest, scopedFilters } from "../../domain/instance_pages.ts";
+import { type PlanSettings, regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
 import type { RegionListing } from "./page.ts";
 
 /** Regions listed when neither the key's scope nor `REGIONS` nor `ALLOWED_REGIONS` names any. */
 export const DEFAULT_REGIONS: readonly string[] = ["us-east-1"];
+/** The instances of a region the page shows at first; the script asks for the rest a page at a time. */
+export const DASHBOARD_PAGE_SIZE = 50;
 /** Instances without a name sort after the named ones. */
 const UNNAMED_LAST = "\uffff";
 
@@ -38,35 +42,57 @@ export function visibleRegions(settings: RegionSettings, scope: KeyScope): strin
 export interface ListingSource {
   ec2: Ec2Client | null;
   now: () => Date;
+  /** The sweep's regions and default limit, for each instance's `next`. */
+  sweep?: PlanSettings & { regions: readonly string[] };
+}
+
+/** A region's listing with where its next page starts. */
+export interface PagedRegionListing extends RegionListing {
+  /** For `GET /instance/<region>?limit=…&next_token=…`; null when this is all. */
+  next_token: string | null;
 }
 
 /**
  * The instances of `region` that `scope` may see, by name; or why there are
- * none to show. `signal` is the request's deadline; without one the EC2
- * client sets its own.
+ * none to show. With `page`, one page of the listing (one DescribeInstances),
+ * as `GET /instance/<region>?limit=…` reads it; without, all of it.
+ * `signal` is the request's deadline; without one the EC2 client sets its own.
  */
 export async function regionListing(
   source: ListingSource,
   region: string,
   scope: KeyScope,
   signal?: AbortSignal,
-): Promise<RegionListing> {
+  page?: PageRequest,
+): Promise<PagedRegionListing> {
   const denial = scopeDenial(scope, { action: "read", region });
-  if (denial) return { region, instances: [], error: denial };
+  if (denial) return { region, instances: [], error: denial, next_token: null };
   if (!source.ec2) {
-    return { region, instances: [], error: "AWS credentials are not configured on the server" };
+    return {
+      region,
+      instances: [],
+      error: "AWS credentials are not configured on the server",
+      next_token: null,
+    };
   }
   try {
-    const instances = await listInstances(source.ec2, region, {}, { signal });
+    const filters = scopedFilters({}, scope);
+    const { instances, nextToken } = page
+      ? await listInstancePage(source.ec2, region, filters, page, { signal })
+      : {
+        instances: await listInstances(source.ec2, region, filters, { signal }),
+        nextToken: null,
+      };
     const at = source.now();
     return {
       region,
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at))
+        .map((instance) => instanceView(instance, at, regionPlanner(source.sweep, region)))
         .sort((a, b) => (a.name ?? UNNAMED_LAST).localeCompare(b.name ?? UNNAMED_LAST)),
+      next_token: nextToken,
     };
   } catch (error) {
-    return { region, instances: [], error: toApiError(error).title };
+    return { region, instances: [], error: toApiError(error).title, next_token: null };
   }
 }

@@ -47,11 +47,20 @@ const NO_VALUE = "\u2014";
 /** The Stop menu's toggle: a small triangle pointing down. */
 const MORE = "\u25be";
 
+/** One card: the instance as the API shows it, `next` and `last_change` included. */
+export type CardView = InstanceView;
+
 /**
- * One card: the instance as the API shows it, and what the service will do
- * to it next, in words, when the listing knows (`next`; none yet).
+ * What the sweep will do next, in words: "Stops at 14:30 UTC: ran 4 h, the
+ * limit"; empty when it plans nothing. The page's script rewrites the time
+ * in the browser's own zone.
  */
-export type CardView = InstanceView & { next?: string };
+export function nextText(next: InstanceView["next"]): string {
+  if (!next) return "";
+  if (!next.action || !next.at) return next.reason;
+  const verb = next.action === "stop" ? "Stops" : "Starts";
+  return `${verb} at ${next.at.slice(11, 16)} UTC: ${next.reason}`;
+}
 
 /** One region's section of the page: its instances, or why they could not be listed. */
 export interface RegionListing {
@@ -178,7 +187,7 @@ function instanceCard(
       : raw(" hidden")}>Copy</button></dd></div>
     <div><dt>Uptime</dt><dd class="uptime">${uptimeText(instance.uptime_seconds)}</dd></div>
     </dl>
-    <p class="next"${instance.next ? "" : raw(" hidden")}>${instance.next ?? ""}</p>
+    <p class="next"${nextText(instance.next) ? "" : raw(" hidden")}>${nextText(instance.next)}</p>
     ${actions.length ? actionButtons(region, id, label, state, actions) : ""}
     <p class="message" role="status"></p>
     <p class="updated"></p>

@@ -15,15 +15,22 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
+import { actionAllowed } from "../../domain/scopes.ts";
 import { API_KEY_FIELD, apiKeyAuth, presentedKey } from "../middleware/auth.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
+import type { SweepSettings } from "../../domain/sweep.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { requestSite } from "../middleware/origin.ts";
 import { clientAddressOf, type FailureLimiter } from "../middleware/rate_limit.ts";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, type Sessions } from "../session.ts";
-import { regionListing, type RegionSettings, visibleRegions } from "./listing.ts";
+import {
+  DASHBOARD_PAGE_SIZE,
+  regionListing,
+  type RegionSettings,
+  visibleRegions,
+} from "./listing.ts";
 import { dashboardPage, signInPage } from "./page.ts";
 import {
   ICON_PNG_SIZES,
@@ -36,7 +43,7 @@ import {
 import { iconPng } from "./icon_png.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
-export const PAGE_ACTIONS = ["read", "start", "stop", "reboot"] as const;
+export const PAGE_ACTIONS = ["read", "start", "stop", "reboot", "hold"] as const;
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
@@ -52,13 +59,15 @@ export interface DashboardDeps {
   limiter: FailureLimiter;
   /** Issues and checks the session cookie. */
   sessions: Sessions;
+  /** The sweep's regions and default limit, for each instance's `next`. */
+  sweep?: SweepSettings;
 }
 
 /** What `GET /session` and a JSON sign-in answer. */
 export interface SessionInfo {
   /** The key's name, never the key. */
   name: string;
-  /** Of `read`, `start`, `stop`, `reboot`: what the key may do. */
+  /** Of `read`, `start`, `stop`, `reboot`, `hold`: what the key may do. */
   actions: string[];
   /** The regions the dashboard lists for this key. */
   regions: string[];
@@ -133,7 +142,9 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     if (token === undefined) await startSession(c, entry);
     const info = sessionInfo(deps.config, entry);
     const regions = await Promise.all(
-      info.regions.map((region) => regionListing(deps, region, entry.scope, c.get("deadline"))),
+      info.regions.map((region) =>
+        regionListing(deps, region, entry.scope, c.get("deadline"), { limit: DASHBOARD_PAGE_SIZE })
+      ),
     );
     return c.html(dashboardPage({ nonce, session: info, regions }));
   });
@@ -203,7 +214,7 @@ export function sessionInfo(config: DashboardDeps["config"], entry: ApiKeyEntry)
   const { scope } = entry;
   return {
     name: entry.name,
-    actions: PAGE_ACTIONS.filter((action) => !scope.actions || scope.actions.has(action)),
+    actions: PAGE_ACTIONS.filter((action) => actionAllowed(scope, action)),
     regions: visibleRegions(config, scope),
   };
 }

@@ -48,6 +48,14 @@ export const DASHBOARD_SCRIPT: string = `
   function label(row) { return row.dataset.label; }
   function delay(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
   function two(n) { return (n < 10 ? "0" : "") + n; }
+  /** What the sweep plans next, in words, at the browser's own time (page.ts's nextText). */
+  function nextText(plan) {
+    if (!plan) return "";
+    if (!plan.action || !plan.at) return plan.reason;
+    return (plan.action === "stop" ? "Stops" : "Starts") + " at " + hhmm(new Date(plan.at)) +
+      ": " + plan.reason;
+  }
+
   function hhmm(date) { return two(date.getHours()) + ":" + two(date.getMinutes()); }
 
   function say(row, text, kind, isError) {
@@ -121,8 +129,8 @@ export const DASHBOARD_SCRIPT: string = `
     address.title = view.public_dns_name || "";
     row.querySelector(".copy").hidden = !view.public_ip_address;
     var next = row.querySelector(".next");
-    next.textContent = view.next || "";
-    next.hidden = !view.next;
+    next.textContent = nextText(view.next);
+    next.hidden = !next.textContent;
     row.dataset.uptime = view.uptime_seconds === null ? "" : String(view.uptime_seconds);
     row.dataset.at = String(Date.now());
     row.querySelector(".updated").textContent = "updated " + hhmm(new Date());

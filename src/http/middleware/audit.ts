@@ -26,7 +26,8 @@ export interface AuditRecord {
   client: string;
   method: string;
   /**
-   * `start`, `stop`, `reboot`, `read`, `list`, `sweep`, `sign_in`, `sign_out`;
+   * `start`, `stop`, `reboot`, `active` (a heartbeat), `read`, `list`, `sweep`, `sign_in`,
+   * `sign_out`, `hold`, `release`;
    * null when the path names none.
    */
   action: string | null;
@@ -149,8 +150,10 @@ function target(c: Context): Pick<AuditRecord, "action" | "region" | "instance">
   const knownRegion = region !== undefined && isRegionName(region) ? region : null;
   const knownInstance = instance !== undefined && isInstanceId(instance) ? instance : null;
   let knownAction: string | null = null;
-  if (action !== undefined) knownAction = isAction(action) ? action : null;
-  else if (instance !== undefined) knownAction = "read";
+  if (action === "hold") knownAction = c.req.method === "DELETE" ? "release" : "hold";
+  else if (action !== undefined) {
+    knownAction = isAction(action) || action === "active" ? action : null;
+  } else if (instance !== undefined) knownAction = "read";
   else if (region !== undefined) knownAction = "list";
   return { action: knownAction, region: knownRegion, instance: knownInstance };
 }

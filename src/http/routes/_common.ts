@@ -5,13 +5,15 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { CloudWatchClient } from "../../aws/cloudwatch.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
+import type { LinkSigner } from "../../domain/links.ts";
 import type { Config } from "../../config/settings.ts";
 import type { InstanceChangeQueue } from "../../domain/change_queue.ts";
 import type { DnsSettings } from "../../domain/dns_follow.ts";
 import type { Notifier } from "../../domain/notify.ts";
 import { type KeyScope, scopeDenial, type ScopeRequest } from "../../domain/scopes.ts";
-import type { SweepAuditEntry, SweepHealAuditEntry, SweepSettings } from "../../domain/sweep.ts";
+import type { SweepAuditRecord, SweepSettings } from "../../domain/sweep.ts";
 import type { AppContext } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import type { AuthVariables } from "../middleware/auth.ts";
@@ -35,8 +37,12 @@ export interface RouteDeps {
   sleep: (ms: number) => Promise<void>;
   notifier?: Notifier;
   sweep?: SweepSettings;
+  /** A sweep run's CloudWatch client, for idle stops. */
+  cloudwatch?: () => Promise<CloudWatchClient | null>;
+  /** Signs warning links; null without `LINK_SECRET` and `PUBLIC_URL`. */
+  links: LinkSigner | null;
   /** The sweep's own audit lines. */
-  audit?: (entry: SweepAuditEntry | SweepHealAuditEntry) => void;
+  audit?: (entry: SweepAuditRecord) => void;
   /** The DNS provider and TTL names follow instances with; none: no DNS. */
   dns?: DnsSettings;
 }

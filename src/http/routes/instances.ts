@@ -18,6 +18,15 @@ import {
   listInstances,
   StartTimeNotWrittenError,
 } from "../../domain/instances.ts";
+import { regionPlanner } from "../../domain/plans.ts";
+import {
+  listInstancePage,
+  MAX_PAGE_LIMIT,
+  PAGE_TOKEN_PATTERN,
+  type PageRequest,
+  PageTokenError,
+  scopedFilters,
+} from "../../domain/instance_pages.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
 import { MAX_WAIT_POLLS, waitForState, type WaitResult } from "../../domain/wait.ts";
 import {
@@ -27,7 +36,8 @@ import {
   followsDns,
   MAX_WAIT_POLLS_WITH_DNS,
 } from "../../domain/dns_follow.ts";
-import { actionOptions } from "../action_options.ts";
+import { actionOptions, holdEnd, noOptions } from "../action_options.ts";
+import { releaseHold, setHold } from "../../domain/holds.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
@@ -36,6 +46,7 @@ import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
 const CHANGE_PATH = "/instance/:region/:instance_id/:action";
+const HOLD_PATH = "/instance/:region/:instance_id/hold";
 
 /**
  * The instance routes; they take a key or the dashboard's session, whose
@@ -44,7 +55,7 @@ const CHANGE_PATH = "/instance/:region/:instance_id/:action";
 export function instanceRoutes(
   deps: Pick<
     RouteDeps,
-    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep" | "dns"
+    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep" | "sweep" | "dns"
   >,
 ): Hono<Env> {
   const { config, ec2, now, dashboardAuth: auth, changes } = deps;
@@ -69,15 +80,32 @@ export function instanceRoutes(
 
   app.get(LIST_PATH, auth, async (c) => {
     const region = regionOf(c);
-    const filters = listFilters(new URL(c.req.url).searchParams);
+    const query = new URL(c.req.url).searchParams;
+    const asked = listFilters(query);
+    const page = pageOf(query);
     const scope = c.get("apiKey").scope;
     requireScope(scope, { action: "read", region });
-    const instances = await listInstances(ec2(c), region, filters, { signal: c.get("deadline") });
+    const filters = scopedFilters(asked, scope);
+    const signal = c.get("deadline");
+    let instances, nextToken: string | null = null;
+    if (page === null) {
+      instances = await listInstances(ec2(c), region, filters, { signal });
+    } else {
+      try {
+        ({ instances, nextToken } = await listInstancePage(ec2(c), region, filters, page, {
+          signal,
+        }));
+      } catch (error) {
+        if (error instanceof PageTokenError) throw new ApiError(422, "next_token", error.message);
+        throw error;
+      }
+    }
     const at = now();
     return c.json({
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at)),
+        .map((instance) => instanceView(instance, at, regionPlanner(deps.sweep, region))),
+      next_token: nextToken,
     });
   });
 
@@ -87,8 +115,39 @@ export function instanceRoutes(
     requireScope(scope, { action: "read", region, instanceId });
     const instance = await describeInstance(ec2(c), region, instanceId, { signal });
     requireTags(scope, instance);
-    return c.json(instanceView(instance, now()));
+    return c.json(instanceView(instance, now(), regionPlanner(deps.sweep, region)));
   });
+
+  // Before the change route, whose `:action` would take "hold" for an unknown action.
+  app.post(HOLD_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    const until = await holdEnd(c, now());
+    await requireHold(c, { region, instanceId, signal });
+    await setHold(ec2(c), { region, instanceId, until }, { signal });
+    return c.json({ region, instance_id: instanceId, hold_until: until.toISOString() });
+  });
+
+  app.delete(HOLD_PATH, auth, async (c) => {
+    const { region, instanceId, signal } = target(c);
+    await noOptions(c);
+    await requireHold(c, { region, instanceId, signal });
+    await releaseHold(ec2(c), { region, instanceId }, { signal });
+    return c.body(null, 204);
+  });
+
+  app.all(HOLD_PATH, methodNotAllowed(["POST", "DELETE"]));
+
+  /** Refuses a hold the key's scope does not allow; a key limited by tags costs a read. */
+  async function requireHold(
+    c: Context<Env>,
+    { region, instanceId, signal }: { region: string; instanceId: string; signal: AbortSignal },
+  ) {
+    const scope = c.get("apiKey").scope;
+    requireScope(scope, { action: "hold", region, instanceId });
+    if (scope.tags) {
+      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
+    }
+  }
 
   app.on(["POST", "PUT"], CHANGE_PATH, auth, async (c) => {
     const { region, instanceId, signal } = target(c);
@@ -113,7 +172,7 @@ export function instanceRoutes(
     try {
       outcome = await changeState(
         ec2(c),
-        { region, instanceId, action, now: now(), hibernate, force, dryRun },
+        { region, instanceId, action, now: now(), hibernate, force, dryRun, by },
         { signal, queue: changes, clock: now, onConfirmRead: (seen) => confirmed = seen },
       );
     } catch (error) {
@@ -153,7 +212,7 @@ export function instanceRoutes(
       maxPollsFor: (instance) =>
         dns && followsDns(instance) ? MAX_WAIT_POLLS_WITH_DNS : MAX_WAIT_POLLS,
     });
-    const view = instanceView(result.instance, now());
+    const view = instanceView(result.instance, now(), regionPlanner(deps.sweep, region));
     if (!dns || !followsDns(result.instance)) {
       return c.json(view, waitAnswerStatus(result, action));
     }
@@ -230,4 +289,30 @@ function listFilters(query: URLSearchParams): InstanceFilters {
     }
   }
   return filters;
+}
+
+/**
+ * The page the listing asks for: `limit` (1 to 1000) and `next_token`; null
+ * for the whole listing (neither given). A `next_token` without `limit`
+ * reads pages of {@linkcode MAX_PAGE_LIMIT}.
+ */
+export function pageOf(query: URLSearchParams): PageRequest | null {
+  const limit = query.get("limit");
+  const token = query.get("next_token");
+  if (limit === null && token === null) return null;
+  if (query.getAll("limit").length > 1 || query.getAll("next_token").length > 1) {
+    throw new ApiError(
+      422,
+      limit === null ? "next_token" : "limit",
+      "Give limit and next_token once each",
+    );
+  }
+  const number = limit === null ? MAX_PAGE_LIMIT : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
+  if (!(number >= 1 && number <= MAX_PAGE_LIMIT)) {
+    throw new ApiError(422, "limit", `limit must be a whole number from 1 to ${MAX_PAGE_LIMIT}`);
+  }
+  if (token !== null && !PAGE_TOKEN_PATTERN.test(token)) {
+    throw new ApiError(422, "next_token", "next_token must be a token an earlier page gave");
+  }
+  return { limit: number, token: token ?? undefined };
 }

@@ -18,7 +18,17 @@ export const SWEEP_PATH = "/sweep";
 export function sweepRoutes(
   deps: Pick<
     RouteDeps,
-    "config" | "ec2" | "now" | "auth" | "changes" | "notifier" | "sweep" | "audit" | "dns"
+    | "config"
+    | "ec2"
+    | "now"
+    | "auth"
+    | "changes"
+    | "notifier"
+    | "sweep"
+    | "audit"
+    | "cloudwatch"
+    | "links"
+    | "dns"
   >,
 ): Hono<Env> {
   const { config, ec2, now, changes, notifier, audit } = deps;
@@ -40,6 +50,8 @@ export function sweepRoutes(
       notifier,
       changes,
       clock: now,
+      cloudwatch: await deps.cloudwatch?.().catch(() => null),
+      links: deps.links,
       dns: deps.dns,
     });
     inBackground(c, notifier?.settled());

@@ -29,6 +29,9 @@ const VIEW: InstanceView = {
   name: "web",
   launch_time: "2026-11-01T00:00:00.000Z",
   uptime_seconds: 3600,
+  last_change: null,
+  next: null,
+  hold_until: null,
 };
 const RUNNING = chatInstance("us-west-2", VIEW);
 const STOPPED: ChatInstance = { ...RUNNING, state: "stopped", address: null, startTime: null };

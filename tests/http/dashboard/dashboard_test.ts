@@ -102,7 +102,7 @@ Deno.test("POST /session with JSON answers what the key may do, or a JSON 401", 
   assertEquals(ok.status, 200);
   assertEquals(await ok.json(), {
     name: "west",
-    actions: ["read", "start", "stop", "reboot"],
+    actions: ["read", "start", "stop", "reboot", "hold"],
     regions: [REGION],
   });
   const cookie = ok.headers.get("set-cookie")!;
