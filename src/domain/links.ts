@@ -21,6 +21,8 @@ export const KEEP_MS: Readonly<Record<string, number>> = {
 };
 /** The path links live under: `<PUBLIC_URL>link/<token>`. */
 export const LINK_PATH_PREFIX = "link/";
+/** The wake-up page's path: `<PUBLIC_URL>wake/<region>/<id>`. */
+export const WAKE_PATH_PREFIX = "wake/";
 /** A link token passes for nothing else, and nothing else for a link. */
 export const LINK_PURPOSE = "instance-link";
 const LINK_LABEL = "workwork instance link v1";
@@ -64,6 +66,15 @@ export class LinkSigner {
   /** The full URL of `link`: `<PUBLIC_URL>link/<token>`. */
   async url(link: InstanceLink): Promise<string> {
     return `${this.#base}${LINK_PATH_PREFIX}${await this.token(link)}`;
+  }
+
+  /**
+   * The wake-up page of a `start` link: `<PUBLIC_URL>wake/<region>/<id>#link=<token>`. The
+   * token is in the fragment, which browsers never send, so it stays out of request logs.
+   */
+  async wakeUrl(link: Omit<InstanceLink, "action">): Promise<string> {
+    const token = await this.token({ ...link, action: "start" });
+    return `${this.#base}${WAKE_PATH_PREFIX}${link.region}/${link.instanceId}#link=${token}`;
   }
 
   /** Checks `token` at `now` (ms); never throws for what a client sent. */

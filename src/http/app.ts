@@ -37,6 +37,7 @@ import type { CloudWatchClient } from "../aws/cloudwatch.ts";
 import type { LinkSigner } from "../domain/links.ts";
 import { SWEEP_PATH, sweepRoutes } from "./routes/sweep.ts";
 import { wakeRoutes } from "./routes/wake.ts";
+import { wakeLinkAuth } from "./middleware/wake_link.ts";
 import { Sessions } from "./session.ts";
 
 /** Request bodies larger than this are refused with 413. */
@@ -135,7 +136,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
-    wakeRoutes(routeDeps),
+    wakeRoutes(routeDeps, {
+      authorize: wakeLinkAuth({ links: routeDeps.links, now, otherwise: routeDeps.dashboardAuth }),
+      linkAudit: sink && ((entry) => sink(JSON.stringify(entry))),
+    }),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
     chatRoutes({
       ...routeDeps,

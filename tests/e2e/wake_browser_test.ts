@@ -5,6 +5,9 @@
  * box, presses Start, and is sent on to `workwork:url` once the box runs and
  * its name's record (in demo mode's Route53) holds the new address.
  *
+ * A friend with no key opens a signed link from `deno task link` and
+ * starts the box; a tampered link shows a sentence and no button.
+ *
  * Needs /usr/bin/chromium and the permissions `deno task test` grants;
  * skipped with a message otherwise.
  */
@@ -94,5 +97,96 @@ Deno.test({
       await server.stop();
     }
     for (const line of server.lines) assertEquals(line.includes(KEY), false, line);
+  },
+});
+
+const LINK_SECRET = "a-link-secret-for-the-wake-browser-test-0123";
+const PUBLIC_URL = "https://workwork.example.com/";
+const GAME_ID = "i-0b2c3d4e5f6071829";
+
+/** `deno task link`, as a person runs it, with the service's own secret. */
+async function mintedLink(): Promise<string> {
+  const output = await new Deno.Command("deno", {
+    args: ["task", "--quiet", "link", "us-west-2", GAME_ID, "--hours", "1"],
+    cwd: new URL("../..", import.meta.url).pathname,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      LINK_SECRET,
+      PUBLIC_URL,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const printed = new TextDecoder().decode(output.stdout);
+  assert(output.success, new TextDecoder().decode(output.stderr));
+  assertEquals(printed.includes(LINK_SECRET), false);
+  const url = new URL(printed.split("\n")[0]);
+  assertEquals(url.origin + "/", PUBLIC_URL);
+  return url.pathname + url.hash;
+}
+
+Deno.test({
+  name:
+    "in Chromium at phone width a friend with only a signed link starts the box; a tampered link shows why, and no button",
+  ignore: skipped !== null,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    const link = await mintedLink();
+    const server = await startServer({ API_KEY: KEY, DEMO: "true", LINK_SECRET, PUBLIC_URL });
+    const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
+    const { context } = browser;
+    try {
+      await context.route(
+        `${GAME_URL}**`,
+        (route) =>
+          route.fulfill({ status: 200, contentType: "text/html", body: "<h1>the game</h1>" }),
+      );
+      const page = context.pages()[0] ?? await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (message) => {
+        // The tampered link's status answers 401; anything else is a problem.
+        if (message.type() === "error" && !/status of 401/.test(message.text())) {
+          problems.push(message.text());
+        }
+      });
+      page.on("pageerror", (error) => problems.push(error.message));
+
+      // Tampered: the signature's last characters changed.
+      const tampered = link.slice(0, -3) + (link.endsWith("AAA") ? "BBB" : "AAA");
+      await page.goto(`${server.base}${tampered}`);
+      await page.getByText("This link is not valid. Ask whoever sent it for a new link.").waitFor();
+      assertEquals(await page.getByRole("button", { name: "Start" }).isVisible(), false);
+      assertEquals(await page.getByLabel("API key").isVisible(), false);
+
+      // The good link: no sign-in, the stopped box and its button.
+      await page.goto(`${server.base}${link}`);
+      await page.locator("#state").getByText("stopped").waitFor();
+      const start = page.getByRole("button", { name: "Start" });
+      await start.waitFor();
+      const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+      assert(width <= 360, `the page is ${width} px wide`);
+      await start.click();
+      await page.waitForURL(GAME_URL, { timeout: SETTLE_MS });
+      assertEquals(problems, []);
+
+      const read = await fetch(`${server.base}/wake/us-west-2/${GAME_ID}/status`, {
+        headers: { "x-api-key": KEY },
+      });
+      assertEquals((await read.json()).state, "running");
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+    const token = link.split("#link=")[1];
+    for (const line of server.lines) {
+      assertEquals(line.includes(LINK_SECRET), false, line);
+      assertEquals(line.includes(token.split(".")[1]), false, line);
+    }
+    const audits = server.lines.filter((line) => line.includes('"event":"link"'));
+    assertEquals(audits.length, 1, server.lines.join("\n"));
+    assertEquals(JSON.parse(audits[0]).instance_id, GAME_ID);
   },
 });

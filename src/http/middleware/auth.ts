@@ -26,8 +26,8 @@ const KEY_HEADERS = ["api_key", "api-key", "x-api-key"] as const;
 export const CROSS_SITE_TITLE =
   "Cross-site request refused: a change authenticated by the api_key cookie must come from this site's own pages";
 
-/** Where a request carried its key. */
-export type KeySource = "body" | "header" | "bearer" | "cookie" | "session";
+/** Where a request carried its key; `link`: a signed link on the wake page, no key at all. */
+export type KeySource = "body" | "header" | "bearer" | "cookie" | "session" | "link";
 
 /** The key a request carries, from the first source that has one. */
 export async function apiKeyFrom(c: Context): Promise<string> {

@@ -30,6 +30,17 @@ const base = location.pathname.replace(/\\/+$/, "");
 const $ = (id) => document.getElementById(id);
 const POLL_MS = 3000, POLL_LIMIT_MS = 10 * 60 * 1000;
 let started = false, pollUntil = 0, timer = null;
+// A signed link's token rides in the fragment, which the browser never sends; the calls carry it.
+const link = new URLSearchParams(location.hash.slice(1)).get("link");
+const auth = link ? { "x-workwork-link": link } : {};
+// Another link pasted into this tab changes only the fragment: start over with it.
+addEventListener("hashchange", () => location.reload());
+function refused(response, body) {
+  if (!link || ![401, 403, 410].includes(response.status)) return false;
+  show("problem");
+  $("problem").textContent = titleOf(body, response) + ". Ask whoever sent it for a new link.";
+  return true;
+}
 function show(view) {
   for (const el of document.querySelectorAll("[data-view]")) el.hidden = el.dataset.view !== view;
 }
@@ -40,9 +51,10 @@ async function load() {
   clearTimeout(timer);
   let response;
   try {
-    response = await fetch(base + "/status", { headers: { accept: "application/json" } });
+    response = await fetch(base + "/status", { headers: { accept: "application/json", ...auth } });
   } catch { show("status"); return say("The service cannot be reached: check your connection", true); }
   const body = await json(response);
+  if (refused(response, body)) return;
   if (response.status === 401 || response.status === 422) { show("signin"); return; }
   if (!response.ok) { show("problem"); $("problem").textContent = titleOf(body, response); return; }
   render(body);
@@ -84,8 +96,9 @@ $("start").addEventListener("click", async () => {
   $("start").disabled = true;
   say("Starting\\u2026");
   let response;
-  try { response = await fetch(base + "/start", { method: "POST" }); }
+  try { response = await fetch(base + "/start", { method: "POST", headers: auth }); }
   catch { $("start").disabled = false; return say("The service cannot be reached: check your connection", true); }
+  if (!response.ok && refused(response, await json(response.clone()))) return;
   if (response.status === 401 || response.status === 422) { show("signin"); return; }
   if (!response.ok) { $("start").disabled = false; return say(titleOf(await json(response), response), true); }
   started = true; pollUntil = Date.now() + POLL_LIMIT_MS;

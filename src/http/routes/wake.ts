@@ -31,6 +31,8 @@ import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { inBackground, type KeyCheck, requireScope, type RouteDeps } from "./_common.ts";
+import type { LinkAuditEntry } from "./links.ts";
+import { describeFailure } from "../../domain/failures.ts";
 import { wakePage } from "./_wake_page.ts";
 
 /** Where the page lives: `/wake/us-west-2/game-server`. */
@@ -44,12 +46,13 @@ const MAX_TARGET_LENGTH = 256;
 export interface WakeOptions {
   /**
    * Who may read the status and start: the dashboard's session or a key by
-   * default. This is the seam for signed action links (`LINK_SECRET`,
-   * `routes/links.ts`): a middleware that verifies a link's `start` token
-   * for this region and instance and sets `apiKey` to an entry scoped to
-   * just that, tried before the session, makes the page work from a link.
+   * default. The app passes `wakeLinkAuth` (`middleware/wake_link.ts`): a
+   * signed `start` link for this region and instance, tried before the
+   * session, sets `apiKey` to an entry scoped to just that.
    */
   authorize?: KeyCheck;
+  /** Gets an `event: "link"` line for each start a signed link authorised. */
+  linkAudit?: (entry: LinkAuditEntry) => void;
 }
 
 /** The wake-up routes. */
@@ -148,19 +151,35 @@ export function wakeRoutes(
     const { region, instance } = await instanceOf(c);
     const instanceId = instance.id;
     requireScope(c.get("apiKey").scope, { action: "start", region, instanceId });
-    const by = `key ${c.get("apiKey").name}`;
+    const byLink = c.get("apiKeySource") === "link";
+    const by = byLink ? "a signed link" : `key ${c.get("apiKey").name}`;
     const notify = () =>
       inBackground(c, deps.notifier?.notify({ action: "start", region, instanceId, by }));
+    const at = now();
+    const audit = (outcome: "done" | "failed", error?: unknown) => {
+      if (!byLink) return;
+      options.linkAudit?.({
+        event: "link",
+        at: at.toISOString(),
+        action: "start",
+        region,
+        instance_id: instanceId,
+        outcome,
+        ...(error !== undefined && { error: describeFailure(error).title }),
+      });
+    };
     try {
-      await changeState(ec2(c), { region, instanceId, action: "start", now: now() }, {
+      await changeState(ec2(c), { region, instanceId, action: "start", now: at }, {
         signal: c.get("deadline"),
         queue: changes,
         clock: now,
       });
     } catch (error) {
       if (error instanceof StartTimeNotWrittenError) notify();
+      audit("failed", error);
       throw error;
     }
+    audit("done");
     notify();
     const dns = deps.dns;
     if (dns) {
