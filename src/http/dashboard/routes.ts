@@ -3,7 +3,8 @@
  * session a browser holds as the `__Host-workwork_session` cookie (a signed,
  * expiring token naming the key entry, never the key: see `../http/session.ts`):
  * `POST /session` signs in, `GET /session` says what the key may do,
- * `DELETE /session` and `POST /session/delete` sign out.
+ * `DELETE /session` and `POST /session/delete` sign out; `GET /cards/<region>`
+ * renders a region's next page of cards for the page's "Show more".
  *
  * The key travels only in the sign-in form's body: never in a cookie, the
  * page, its script, a URL or a log line. A browser still holding the old
@@ -31,7 +32,8 @@ import {
   type RegionSettings,
   visibleRegions,
 } from "./listing.ts";
-import { dashboardPage, signInPage } from "./page.ts";
+import { dashboardPage, moreCards, signInPage } from "./page.ts";
+import { PAGE_TOKEN_PATTERN } from "../../domain/instance_pages.ts";
 import {
   ICON_PNG_SIZES,
   ICON_SVG,
@@ -44,6 +46,8 @@ import { iconPng } from "./icon_png.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
 export const PAGE_ACTIONS = ["read", "start", "stop", "reboot", "hold"] as const;
+/** Where the page fetches a region's next page of cards: `GET /cards/<region>?next_token=…`. */
+export const CARDS_PATH = "/cards";
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
@@ -146,7 +150,29 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
         regionListing(deps, region, entry.scope, c.get("deadline"), { limit: DASHBOARD_PAGE_SIZE })
       ),
     );
-    return c.html(dashboardPage({ nonce, session: info, regions }));
+    return c.html(dashboardPage({ nonce, session: info, regions, now: deps.now() }));
+  });
+
+  // The page's "Show more": the next page of a region's cards, rendered by the
+  // same template as the page, for the script to append. Answers JSON errors.
+  app.get(`${CARDS_PATH}/:region`, auth, async (c) => {
+    const entry = c.get("apiKey");
+    const info = sessionInfo(deps.config, entry);
+    const region = c.req.param("region");
+    if (!info.regions.includes(region)) {
+      throw new ApiError(404, "region", `Region "${region}" is not one this page lists`);
+    }
+    const token = c.req.query("next_token");
+    if (token === undefined || !PAGE_TOKEN_PATTERN.test(token)) {
+      throw new ApiError(422, "next_token", "Give the next_token of the page before this one");
+    }
+    const listing = await regionListing(deps, region, entry.scope, c.get("deadline"), {
+      limit: DASHBOARD_PAGE_SIZE,
+      token,
+    });
+    if (listing.failure) throw listing.failure;
+    c.header("cache-control", "no-store");
+    return c.html(moreCards({ session: info, listing, now: deps.now() }));
   });
 
   app.post("/session", async (c) => {
