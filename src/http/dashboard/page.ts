@@ -106,8 +106,10 @@ export interface RegionListing {
   instances: CardView[];
   /** Why the region could not be listed, in words for the page. */
   error?: string;
-  /** Where the region's next page starts (`GET /cards/<region>?next_token=…`); null or absent: no more. */
+  /** Where the region's next page starts (`GET /?region=<region>&next_token=…&cards=1`); null or absent: no more. */
   next_token?: string | null;
+  /** The token this listing started at; absent for a region's first page. */
+  token?: string;
 }
 
 /** What the page shows about the session. */
@@ -231,6 +233,7 @@ function cards(listing: RegionListing, card: CardOptions): Html[] {
 function regionSection(listing: RegionListing, card: CardOptions): Html {
   const { region, instances, error } = listing;
   const more = listing.next_token ?? "";
+  const first = listing.token ?? "";
   let body: Html | string;
   if (error) {
     body = html`<p class="error" role="alert">Could not list ${region}: ${error}</p>`;
@@ -240,7 +243,8 @@ function regionSection(listing: RegionListing, card: CardOptions): Html {
     body = html`<ul class="instances">${cards(listing, card)}</ul>`;
   }
   return html`
-    <section aria-labelledby="region-${region}" data-region="${region}" data-pages=""
+    <section aria-labelledby="region-${region}" data-region="${region}"
+      data-first="${first}" data-pages=""
       data-next-token="${more}">
     <h2 id="region-${region}">${region}</h2>
     ${body}

@@ -3,8 +3,8 @@
  * session a browser holds as the `__Host-workwork_session` cookie (a signed,
  * expiring token naming the key entry, never the key: see `../http/session.ts`):
  * `POST /session` signs in, `GET /session` says what the key may do,
- * `DELETE /session` and `POST /session/delete` sign out; `GET /cards/<region>`
- * renders a region's next page of cards for the page's "Show more".
+ * `DELETE /session` and `POST /session/delete` sign out. `GET /?region=…&next_token=…`
+ * renders a region's next page (with `&cards=1`, only its cards, for "Show more").
  *
  * The key travels only in the sign-in form's body: never in a cookie, the
  * page, its script, a URL or a log line. A browser still holding the old
@@ -46,8 +46,6 @@ import { iconPng } from "./icon_png.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
 export const PAGE_ACTIONS = ["read", "start", "stop", "reboot", "hold"] as const;
-/** Where the page fetches a region's next page of cards: `GET /cards/<region>?next_token=…`. */
-export const CARDS_PATH = "/cards";
 /** Hosts where the cookie may go without `Secure`: browsers treat them as secure contexts. */
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 const TOO_MANY_TRIES = "Too many wrong keys from this address: wait a minute and try again";
@@ -145,6 +143,11 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     // A browser that still holds the key itself gets a session in its place.
     if (token === undefined) await startSession(c, entry);
     const info = sessionInfo(deps.config, entry);
+    const region = c.req.query("region");
+    const pageToken = c.req.query("next_token");
+    if (region !== undefined || pageToken !== undefined) {
+      return await nextPage(c, { nonce, info, entry, region, token: pageToken });
+    }
     const regions = await Promise.all(
       info.regions.map((region) =>
         regionListing(deps, region, entry.scope, c.get("deadline"), { limit: DASHBOARD_PAGE_SIZE })
@@ -153,16 +156,32 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     return c.html(dashboardPage({ nonce, session: info, regions, now: deps.now() }));
   });
 
-  // The page's "Show more": the next page of a region's cards, rendered by the
-  // same template as the page, for the script to append. Answers JSON errors.
-  app.get(`${CARDS_PATH}/:region`, auth, async (c) => {
-    const entry = c.get("apiKey");
-    const info = sessionInfo(deps.config, entry);
-    const region = c.req.param("region");
-    if (!info.regions.includes(region)) {
-      throw new ApiError(404, "region", `Region "${region}" is not one this page lists`);
+  /**
+   * `GET /?region=<r>&next_token=<t>`: one region from the page `t` starts,
+   * server-rendered: a link that works on its own. With `&cards=1`, only its
+   * cards, in the `<ul>` the page's "Show more" appends (`moreCards`), with
+   * JSON errors.
+   */
+  async function nextPage(
+    c: Context<Env>,
+    request: {
+      nonce: string;
+      info: SessionInfo;
+      entry: ApiKeyEntry;
+      region: string | undefined;
+      token: string | undefined;
+    },
+  ): Promise<Response> {
+    const { nonce, info, entry, region, token } = request;
+    if (region === undefined || !info.regions.includes(region)) {
+      throw new ApiError(
+        404,
+        "region",
+        `Region "${region ?? ""}" is not one this page lists: give one of ${
+          info.regions.map((r) => `"${r}"`).join(", ")
+        }`,
+      );
     }
-    const token = c.req.query("next_token");
     if (token === undefined || !PAGE_TOKEN_PATTERN.test(token)) {
       throw new ApiError(422, "next_token", "Give the next_token of the page before this one");
     }
@@ -170,10 +189,14 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
       limit: DASHBOARD_PAGE_SIZE,
       token,
     });
-    if (listing.failure) throw listing.failure;
     c.header("cache-control", "no-store");
+    if (c.req.query("cards") === undefined) {
+      const regions = [{ ...listing, token }];
+      return c.html(dashboardPage({ nonce, session: info, regions, now: deps.now() }));
+    }
+    if (listing.failure) throw listing.failure;
     return c.html(moreCards({ session: info, listing, now: deps.now() }));
-  });
+  }
 
   app.post("/session", async (c) => {
     refuseCrossSite(c);

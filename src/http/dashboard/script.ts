@@ -347,8 +347,8 @@ export const DASHBOARD_SCRIPT: string = `
     var note = section.querySelector(".note");
     button.disabled = true;
     button.textContent = "Loading\\u2026";
-    request("GET", "/cards/" + encodeURIComponent(section.dataset.region) + "?next_token=" +
-      encodeURIComponent(token)).then(function (answer) {
+    request("GET", "/?region=" + encodeURIComponent(section.dataset.region) + "&next_token=" +
+      encodeURIComponent(token) + "&cards=1").then(function (answer) {
       button.disabled = revoked;
       button.textContent = "Show more";
       if (!answer.ok || typeof answer.body !== "string") {
@@ -357,7 +357,11 @@ export const DASHBOARD_SCRIPT: string = `
       }
       var page = document.createElement("template");
       page.innerHTML = answer.body;
-      var list = page.content.querySelector("ul");
+      var list = page.content.querySelector("ul[data-next-token]");
+      if (!list) {
+        note.textContent = "Could not load more of " + section.dataset.region + ": your session has ended. Reload the page to sign in again";
+        return;
+      }
       var target = section.querySelector("ul.instances");
       if (!target) {
         target = document.createElement("ul");
@@ -416,7 +420,7 @@ export const DASHBOARD_SCRIPT: string = `
       var region = section.dataset.region;
       var rows = Array.prototype.slice.call(section.querySelectorAll("li.instance"));
       // The pages loaded, each read as it was loaded: bounded work however large the region.
-      var tokens = [""].concat(section.dataset.pages ? section.dataset.pages.split(" ") : []);
+      var tokens = [section.dataset.first || ""].concat(section.dataset.pages ? section.dataset.pages.split(" ") : []);
       Promise.all(tokens.map(function (token) {
         return request("GET", "/instance/" + encodeURIComponent(region) + "?limit=" + PAGE_SIZE +
           (token ? "&next_token=" + encodeURIComponent(token) : ""));

@@ -115,11 +115,13 @@ function fleet(count: number): SimulatedInstanceSeed[] {
   }));
 }
 
-Deno.test("a region of more than a page: the first 50 cards, then Show more's pages through /cards", async () => {
+Deno.test("a region of more than a page: the first 50 cards, then Show more's pages of cards", async () => {
   const { app } = await testService({ instances: fleet(120), regions: [REGION] });
   const first = await page(app);
   assertEquals(first.match(/<li class="instance"/g)?.length, 50);
-  const token = first.match(/data-region="us-west-2" data-pages=""\s*data-next-token="([^"]+)"/)
+  const token = first.match(
+    /data-region="us-west-2"\s*data-first="" data-pages=""\s*data-next-token="([^"]+)"/,
+  )
     ?.[1];
   assert(token, "the section carries the next page's token");
   assertMatch(first, /aria-label="Show more instances in us-west-2">Show more/);
@@ -129,7 +131,7 @@ Deno.test("a region of more than a page: the first 50 cards, then Show more's pa
   let next: string = token;
   let pages = 0;
   while (next) {
-    const answer = await app.request(`${SITE}/cards/${REGION}?next_token=${next}`, {
+    const answer = await app.request(`${SITE}/?region=${REGION}&next_token=${next}&cards=1`, {
       headers: SIGNED_IN,
     });
     assertEquals(answer.status, 200);
@@ -143,20 +145,36 @@ Deno.test("a region of more than a page: the first 50 cards, then Show more's pa
   assertEquals([pages, seen.size], [2, 120]);
 });
 
-Deno.test("/cards answers JSON errors: no key, no token, a bad token, a region not listed", async () => {
+Deno.test("a next page on its own: one region from its token, server-rendered, refreshed from there", async () => {
+  const { app } = await testService({ instances: fleet(60), regions: [REGION, "eu-central-1"] });
+  const token = (await page(app)).match(/data-next-token="([^"]+)"/)![1];
+  const answer = await app.request(`${SITE}/?region=${REGION}&next_token=${token}`, {
+    headers: SIGNED_IN,
+  });
+  assertEquals(answer.status, 200);
+  const text = await answer.text();
+  assertEquals(text.match(/<li class="instance"/g)?.length, 10);
+  assertEquals(text.includes('data-region="eu-central-1"'), false);
+  // The script's refresh starts from the page's own token, not the region's first page.
+  assertStringIncludes(text, `data-first="${token}"`);
+  assertStringIncludes(text, "<script nonce=");
+});
+
+Deno.test("a page of cards answers JSON errors: no token, a bad token, a region not listed", async () => {
   const { app } = await testService({ instances: fleet(60), regions: [REGION] });
-  const none = await app.request(`${SITE}/cards/${REGION}?next_token=abc`);
-  assertEquals([none.status, (await errorOf(none)).id], [422, "api_key"]);
-  const noToken = await app.request(`${SITE}/cards/${REGION}`, { headers: SIGNED_IN });
+  const noToken = await app.request(`${SITE}/?region=${REGION}&cards=1`, { headers: SIGNED_IN });
   assertEquals([noToken.status, (await errorOf(noToken)).id], [422, "next_token"]);
-  const bad = await app.request(`${SITE}/cards/${REGION}?next_token=not-one-of-ours`, {
+  const bad = await app.request(`${SITE}/?region=${REGION}&next_token=not-one-of-ours&cards=1`, {
     headers: SIGNED_IN,
   });
   assertEquals([bad.status, (await errorOf(bad)).id], [422, "next_token"]);
-  const elsewhere = await app.request(`${SITE}/cards/ap-south-1?next_token=abc`, {
+  const elsewhere = await app.request(`${SITE}/?region=ap-south-1&next_token=abc&cards=1`, {
     headers: SIGNED_IN,
   });
   assertEquals([elsewhere.status, (await errorOf(elsewhere)).id], [404, "region"]);
+  // Without a session it is the sign-in form, as for the page.
+  const none = await app.request(`${SITE}/?region=${REGION}&next_token=abc&cards=1`);
+  assertStringIncludes(await none.text(), 'name="api_key"');
 });
 
 Deno.test("the page's script parses as the browser will read it", () => {
