@@ -9,6 +9,7 @@ import { type Dialect, Ec2Simulator, type SimulatedInstanceSeed } from "../src/s
 import { FULL_ACCESS, type KeyScope } from "../src/domain/scopes.ts";
 import { createNotifier } from "../src/domain/notify.ts";
 import type { SweepAuditEntry, SweepSettings } from "../src/domain/sweep.ts";
+import type { DnsSettings } from "../src/domain/dns_follow.ts";
 import { CloudWatchClient } from "../src/aws/cloudwatch.ts";
 import { LinkSigner } from "../src/domain/links.ts";
 import { CloudWatchSimulator, RunLog } from "../src/simulator/cloudwatch.ts";
@@ -61,6 +62,8 @@ export interface TestServiceOptions {
   dialect?: Dialect;
   /** Runs during each pause of a wait, after the clock moved: another client acting. */
   onSleep?: (ms: number) => Promise<void>;
+  /** The DNS provider and TTL names follow instances with; default none. */
+  dns?: DnsSettings;
   /** Serve CloudWatch too: a simulator fed by the EC2 simulator's state changes. */
   cloudwatch?: boolean;
   /** Sign links with this `LINK_SECRET` and `PUBLIC_URL`. */
@@ -145,6 +148,7 @@ export async function testService(options: TestServiceOptions = {}) {
     },
     notifier,
     sweep: options.sweep,
+    dns: options.dns,
     cloudwatch: cloudwatch ? () => Promise.resolve(cloudwatch) : undefined,
     links,
   });

@@ -39,6 +39,13 @@ export interface Instance {
   publicDnsName: string | null;
   /** Public IPv4 address, or null when EC2 gives none. */
   publicIpAddress: string | null;
+  /**
+   * The instance's IPv6 address (`ipv6Address`, which EC2 fills from the
+   * primary network interface's primary IPv6), or null when it has none.
+   * Optional so that callers building an `Instance` by hand need not name it.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
+   */
+  ipv6Address?: string | null;
   /** Private IPv4 address, or null when EC2 gives none. */
   privateIpAddress: string | null;
   /** Availability zone, or null when EC2 gives none. */

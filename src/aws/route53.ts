@@ -52,9 +52,20 @@ const DATETIME_NOISE = /[:-]|\.\d{3}/g;
 
 export type { Fetch } from "../net/retry.ts";
 
+/** The credentials requests are signed with. */
+export interface Route53Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
 /** Options of {@linkcode Route53Client}. */
 export interface Route53ClientOptions extends OutboundOptions {
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * Fixed credentials, or a function that gives the current ones (the
+   * service's credential chain, which refreshes them), as the EC2 client takes.
+   */
+  credentials: Route53Credentials | (() => Promise<Route53Credentials>);
   /** Base URL, e.g. from {@linkcode route53Endpoint}; {@linkcode ROUTE53_ENDPOINT} by default. */
   endpoint?: string;
   /** Deadline of one call, all attempts together. Default {@linkcode DEFAULT_TIMEOUT_MS}. */
@@ -86,9 +97,11 @@ export class Route53Client {
   readonly #random: () => number;
 
   constructor(options: Route53ClientOptions) {
-    const { accessKeyId, secretAccessKey } = options.credentials;
-    if (!accessKeyId || !secretAccessKey) {
-      throw new TypeError("Cannot create Route53 client: credentials are incomplete");
+    if (typeof options.credentials !== "function") {
+      const { accessKeyId, secretAccessKey } = options.credentials;
+      if (!accessKeyId || !secretAccessKey) {
+        throw new TypeError("Cannot create Route53 client: credentials are incomplete");
+      }
     }
     const base = options.endpoint ?? ROUTE53_ENDPOINT;
     if (!URL.canParse(base)) {
@@ -252,7 +265,10 @@ export class Route53Client {
     body: string | undefined,
     signal: AbortSignal,
   ): Promise<{ text: string; response: Response } | Route53Error | Route53TransportError> {
-    const { accessKeyId, secretAccessKey, sessionToken } = this.#options.credentials;
+    const provide = this.#options.credentials;
+    const { accessKeyId, secretAccessKey, sessionToken } = typeof provide === "function"
+      ? await provide()
+      : provide;
     const signed = await new AwsV4Signer({
       method,
       url,

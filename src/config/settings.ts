@@ -9,6 +9,7 @@ import { CREDENTIAL_VARIABLES } from "../aws/credentials.ts";
 import { type AwsCredentials, DEFAULT_TIMEOUT_MS } from "../aws/ec2.ts";
 import { isRegionName } from "../aws/endpoints.ts";
 import { parseDuration } from "../domain/schedule.ts";
+import { parseDnsTtl } from "../domain/dns.ts";
 import { IDLE_VARIABLES, type IdleSettings, idleSettings, SettingError } from "./idle_settings.ts";
 
 /**
@@ -37,6 +38,9 @@ export const CONFIG_VARIABLES = [
   "NOTIFY_WEBHOOK_URL",
   "SLACK_SIGNING_SECRET",
   "DISCORD_PUBLIC_KEY",
+  "DNS_TTL",
+  "CLOUDFLARE_API_TOKEN",
+  "AWS_ENDPOINT_URL_ROUTE_53",
   ...IDLE_VARIABLES,
 ] as const;
 
@@ -73,6 +77,12 @@ export interface Config extends IdleSettings {
   slackSigningSecret: string | null;
   /** `DISCORD_PUBLIC_KEY`, 64 hex digits: turns the Discord route on; null leaves it off (404). */
   discordPublicKey: string | null;
+  /** `DNS_TTL`: the TTL of the records that follow instances, in seconds. */
+  dnsTtl: number;
+  /** `CLOUDFLARE_API_TOKEN`: a secret; set, Cloudflare is the DNS provider. Never logged. */
+  cloudflareApiToken: string | null;
+  /** `AWS_ENDPOINT_URL_ROUTE_53`, then `AWS_ENDPOINT_URL`; undefined: Route53's own. */
+  route53Endpoint: string | undefined;
 }
 
 /** A setting is missing or malformed. The message names the variable. */
@@ -122,8 +132,20 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): Config {
     notifyWebhookUrl: webhookUrl(env, "NOTIFY_WEBHOOK_URL"),
     slackSigningSecret: env.SLACK_SIGNING_SECRET?.trim() || null,
     discordPublicKey: discordPublicKey(env),
+    dnsTtl: dnsTtl(env),
+    cloudflareApiToken: env.CLOUDFLARE_API_TOKEN?.trim() || null,
+    route53Endpoint: urlSetting(env, "AWS_ENDPOINT_URL_ROUTE_53", "any") ??
+      urlSetting(env, "AWS_ENDPOINT_URL", "any") ?? undefined,
     ...idleSettingsOf(env),
   };
+}
+
+function dnsTtl(env: Env): number {
+  try {
+    return parseDnsTtl(env.DNS_TTL);
+  } catch (error) {
+    throw new ConfigError((error as Error).message.replace("Cannot read DNS_TTL: it", "DNS_TTL"));
+  }
 }
 
 function discordPublicKey(env: Env): string | null {

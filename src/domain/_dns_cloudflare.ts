@@ -81,6 +81,14 @@ export function cloudflareDnsProvider(
       for (const record of surplus) await deleteQuietly(client, zone.id, record.id, signal);
       return current.length === 0 ? "created" : "updated";
     },
+    async lookup(hostName, type, call = {}): Promise<string[]> {
+      const zone = await zoneFor(hostName, call);
+      const signal = call.signal;
+      const current = await guarded(() =>
+        client.records(zone.id, type, bare(hostName), { signal })
+      );
+      return current.map((record) => record.content);
+    },
     async remove(hostName, type, call = {}): Promise<DnsWriteResult> {
       const zone = await zoneFor(hostName, call);
       const signal = call.signal;

@@ -39,6 +39,11 @@ export interface DnsProvider {
     ttl: number,
     options?: DnsCallOptions,
   ): Promise<DnsWriteResult>;
+  /**
+   * The values of `hostName`'s `type` records as the provider holds them now
+   * (what its name servers answer once the change is out), `[]` for none.
+   */
+  lookup(hostName: string, type: DnsRecordType, options?: DnsCallOptions): Promise<string[]>;
   /** Deletes `hostName`'s `type` records, whatever their values; `absent` when there were none. */
   remove(hostName: string, type: DnsRecordType, options?: DnsCallOptions): Promise<DnsWriteResult>;
 }

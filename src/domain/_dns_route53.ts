@@ -85,6 +85,12 @@ export function route53DnsProvider(
       );
       return current ? "updated" : "created";
     },
+    async lookup(hostName, type, call = {}): Promise<string[]> {
+      const zone = await zoneFor(hostName, call);
+      const signal = call.signal;
+      const current = await guarded(() => client.recordSet(zone.id, hostName, type, { signal }));
+      return current ? [...current.values] : [];
+    },
     async remove(hostName, type: DnsRecordType, call = {}): Promise<DnsWriteResult> {
       const zone = await zoneFor(hostName, call);
       const signal = call.signal;

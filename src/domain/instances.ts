@@ -127,6 +127,8 @@ export interface ChangeOptions extends CallOptions {
    * for each correction. Default: `request.now`.
    */
   clock?: () => Date;
+  /** Called with the instance as the read that confirms the change found it (tags and state). */
+  onConfirmRead?: (instance: Instance) => void;
 }
 
 /**
@@ -153,8 +155,8 @@ export async function changeState(
   request: ChangeStateRequest,
   options: ChangeOptions = {},
 ): Promise<ChangeOutcome> {
-  const { queue, clock, ...call } = options;
-  const change = () => changeNow(ec2, request, call, clock ?? (() => request.now));
+  const { queue, clock, onConfirmRead, ...call } = options;
+  const change = () => changeNow(ec2, request, call, clock ?? (() => request.now), onConfirmRead);
   return queue ? await queue.run(request, change, call.signal) : await change();
 }
 
@@ -163,6 +165,7 @@ async function changeNow(
   request: ChangeStateRequest,
   options: CallOptions,
   clock: () => Date,
+  onRead?: (instance: Instance) => void,
 ): Promise<ChangeOutcome> {
   const { region, instanceId, action } = request;
   const now = clock();
@@ -202,7 +205,7 @@ async function changeNow(
   } catch (cause) {
     throw new StartTimeNotWrittenError(action, { cause });
   }
-  await confirmStartTime(ec2, { region, instanceId, written }, { ...options, clock });
+  await confirmStartTime(ec2, { region, instanceId, written }, { ...options, clock, onRead });
   return { dryRun: false };
 }
 
@@ -225,15 +228,16 @@ export interface StartTimeWrite {
 export async function confirmStartTime(
   ec2: Ec2Client,
   write: StartTimeWrite,
-  options: CallOptions & { clock: () => Date },
+  options: CallOptions & { clock: () => Date; onRead?: (instance: Instance) => void },
 ): Promise<string> {
   const { region, instanceId } = write;
-  const { clock, ...call } = options;
+  const { clock, onRead, ...call } = options;
   let written = write.written;
   for (let corrections = 0;; corrections++) {
     let correction;
     try {
       const instance = await describeInstance(ec2, region, instanceId, call);
+      onRead?.(instance);
       correction = startTimeCorrection(instance, clock(), written);
       if (correction === null || corrections === MAX_CORRECTIONS) return written;
       await ec2.createTags(region, [instanceId], { [START_TIME_TAG]: correction }, call);

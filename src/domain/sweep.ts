@@ -18,6 +18,13 @@ import {
   StartTimeNotWrittenError,
 } from "./instances.ts";
 import type { InstanceChangeQueue } from "./change_queue.ts";
+import {
+  DNS_RECONCILE_COST,
+  type DnsSettings,
+  MAX_SWEEP_DNS_INSTANCES,
+  sweepDns,
+  type SweepDnsEntry,
+} from "./dns_follow.ts";
 import type { Notifier } from "./notify.ts";
 import { parseIsoTime } from "./times.ts";
 import type { CloudWatchClient } from "../aws/cloudwatch.ts";
@@ -25,7 +32,7 @@ import type { IdleRule } from "./idle.ts";
 import { type IdlePlans, idlePlans } from "./idle_sweep.ts";
 import { heldUntil } from "./holds.ts";
 import type { LinkSigner } from "./links.ts";
-import { CHANGE_COST, HEAL_COST, SweepBudget, WARNING_COST } from "./sweep_budget.ts";
+import { CALL_COST, CHANGE_COST, HEAL_COST, SweepBudget, WARNING_COST } from "./sweep_budget.ts";
 import { listSweepCandidates } from "./sweep_listing.ts";
 import { sendWarning, type SweepWarning, type SweepWarningAuditEntry } from "./sweep_warnings.ts";
 import { stopGate, upcomingStop } from "./warnings.ts";
@@ -108,6 +115,8 @@ export interface SweepReport {
   /** Warnings of stops to come. */
   warnings: SweepWarning[];
   problems: SweepProblem[];
+  /** The instances with a `workwork:dns` tag and their records; absent when DNS is off or on a dry run. */
+  dns?: SweepDnsEntry[];
 }
 
 /** One line of the audit trail, for each change the sweep makes. */
@@ -150,6 +159,8 @@ export interface SweepOptions {
   changes?: InstanceChangeQueue;
   /** Read for the time of a correction after an overlapping change. Default: `now`. */
   clock?: () => Date;
+  /** Reconcile the records of tagged instances after each region's changes (not on a dry run). */
+  dns?: DnsSettings;
 }
 
 /** Runs one sweep over `settings.regions`. Never throws for one region's failure. */
@@ -174,6 +185,8 @@ export async function runSweep(
   let changes = 0;
   // Past the cap, or past what the budget can still pay for: left to the next run.
   const deferred = (cost: number) => changes >= MAX_SWEEP_ACTIONS || !budget.take(cost);
+  const dnsLeft = { left: MAX_SWEEP_DNS_INSTANCES };
+  if (options.dns && !dryRun) report.dns = [];
   for (const region of settings.regions) {
     let instances: Instance[];
     try {
@@ -248,6 +261,19 @@ export async function runSweep(
       if (action.outcome === "deferred") continue;
       changes++;
       if (!dryRun) await act(ec2, action, options);
+    }
+    // The DNS reconciles are paid from the run's budget, after its changes: fewer after many.
+    const reconciles = Math.min(
+      dnsLeft.left,
+      Math.floor((budget.left - CALL_COST) / DNS_RECONCILE_COST),
+    );
+    if (options.dns && !dryRun && reconciles > 0 && budget.take(CALL_COST)) {
+      const share = { left: reconciles };
+      const dns = await sweepDns(ec2, options.dns, region, { ...options, budget: share });
+      budget.take((reconciles - share.left) * DNS_RECONCILE_COST);
+      dnsLeft.left -= reconciles - share.left;
+      report.dns!.push(...dns.entries);
+      if (dns.problem) report.problems.push({ region, title: `DNS: ${dns.problem}` });
     }
   }
   return report;
@@ -480,6 +506,10 @@ export function visibleReport(
         outcome: warning.outcome,
       }
     ),
+    // DNS entries name hosts from tags: only those of instances the key may read are shown.
+    ...(report.dns
+      ? { dns: report.dns.filter((entry) => mayRead(entry.region, entry.instance_id)) }
+      : {}),
     healed: report.healed.map((heal) =>
       mayRead(heal.region, heal.instance_id)
         ? heal

@@ -58,6 +58,12 @@ export interface WaitOptions {
   now: () => number;
   /** Pauses between polls; tests pass one that moves their clock. */
   sleep: (ms: number) => Promise<void>;
+  /**
+   * The polls allowed, given the instance as the last poll saw it; default
+   * {@linkcode MAX_WAIT_POLLS}. Fewer leave subrequests for work after the
+   * wait (DNS that follows the instance).
+   */
+  maxPollsFor?: (instance: Instance) => number;
 }
 
 /**
@@ -79,8 +85,9 @@ export async function waitForState(ec2: Ec2Client, options: WaitOptions): Promis
     if (instance.state === target) return { outcome: "reached", instance, polls };
     if (wrongWay.has(instance.state)) return { outcome: "wrong_way", instance, polls };
     const remaining = deadline - now();
-    if (polls >= MAX_WAIT_POLLS || remaining <= 0) return { outcome: "timeout", instance, polls };
-    const pollsLeft = MAX_WAIT_POLLS - polls;
+    const maxPolls = options.maxPollsFor?.(instance) ?? MAX_WAIT_POLLS;
+    if (polls >= maxPolls || remaining <= 0) return { outcome: "timeout", instance, polls };
+    const pollsLeft = maxPolls - polls;
     // Past what the capped backoff can cover, the polls left spread evenly.
     const spread = remaining > pollsLeft * MAX_POLL_DELAY_MS ? Math.ceil(remaining / pollsLeft) : 0;
     await sleep(Math.min(remaining, Math.max(delay, spread)));

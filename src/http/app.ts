@@ -11,6 +11,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { Ec2Client } from "../aws/ec2.ts";
 import type { Config } from "../config/settings.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
+import type { DnsSettings } from "../domain/dns_follow.ts";
 import type { Notifier } from "../domain/notify.ts";
 import type { SweepAuditRecord, SweepSettings } from "../domain/sweep.ts";
 import { sleep } from "../domain/wait.ts";
@@ -35,6 +36,7 @@ import { linkRoutes } from "./routes/links.ts";
 import type { CloudWatchClient } from "../aws/cloudwatch.ts";
 import type { LinkSigner } from "../domain/links.ts";
 import { SWEEP_PATH, sweepRoutes } from "./routes/sweep.ts";
+import { wakeRoutes } from "./routes/wake.ts";
 import { Sessions } from "./session.ts";
 
 /** Request bodies larger than this are refused with 413. */
@@ -68,6 +70,8 @@ export interface AppDeps {
    * the app (the cron). Default: a queue of this app's own.
    */
   changes?: InstanceChangeQueue;
+  /** The provider and TTL names follow instances with (`workwork:dns`). Default: no DNS. */
+  dns?: DnsSettings;
   /** Outbound fetch for the chat answers (Slack's `response_url`, Discord's webhook). Default: the global `fetch`. */
   chatFetch?: (request: Request) => Promise<Response>;
   /** Discord's API base; tests only. Default: `https://discord.com/api/v10`. */
@@ -100,6 +104,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
       ((entry: SweepAuditRecord) => sink(JSON.stringify(entry))),
     cloudwatch: deps.cloudwatch,
     links: deps.links ?? null,
+    dns: deps.dns,
   };
 
   app.use(commonHeaders(now, deps.log));
@@ -130,6 +135,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
+    wakeRoutes(routeDeps),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
     chatRoutes({
       ...routeDeps,

@@ -139,12 +139,14 @@ const CHANGE_OPERATION: Json = {
       description:
         "With `wait`: the instance reached the state. With `dry_run`: EC2 says it would succeed.",
       content: {
-        "application/json": { schema: { oneOf: [ref("Instance"), ref("DryRunAnswer")] } },
+        "application/json": {
+          schema: { oneOf: [ref("ChangedInstance"), ref("DryRunAnswer")] },
+        },
       },
     },
     "202": {
       description: "With `wait`: the deadline passed first; the instance as it is now",
-      content: { "application/json": { schema: ref("Instance") } },
+      content: { "application/json": { schema: ref("ChangedInstance") } },
     },
     "204": { description: "EC2 accepted the change" },
     ...AUTH_ERRORS,
@@ -152,6 +154,81 @@ const CHANGE_OPERATION: Json = {
     ...BODY_ERRORS,
   },
 };
+
+const WAKE_TARGET = pathParam("target", "The instance's id, or its exact `Name` tag", {
+  type: "string",
+  pattern: "^.{1,256}$",
+});
+
+const DNS_RECORD: Json = {
+  type: "object",
+  required: ["name", "type", "action", "result"],
+  properties: {
+    name: { type: "string" },
+    type: { type: "string", enum: ["A", "AAAA"] },
+    action: { type: "string", enum: ["upsert", "remove"] },
+    values: { type: "array", items: { type: "string" } },
+    result: {
+      type: "string",
+      enum: ["created", "updated", "unchanged", "deleted", "absent", "failed"],
+    },
+    error: {
+      type: "object",
+      required: ["code", "title"],
+      properties: {
+        code: {
+          type: "string",
+          enum: ["no_zone", "ambiguous_zone", "outside_zone", "refused", "unreachable"],
+        },
+        title: { type: "string" },
+      },
+    },
+  },
+};
+
+const INSTANCE_PROPERTIES: Json = {
+  public_dns_name: { type: ["string", "null"] },
+  public_ip_address: { type: ["string", "null"] },
+  state: STATE,
+  tags: { type: "object", additionalProperties: { type: "string" } },
+  type: { type: "string" },
+  id: { type: "string" },
+  name: { type: ["string", "null"], description: "The Name tag" },
+  launch_time: { type: ["string", "null"], format: "date-time" },
+  uptime_seconds: {
+    type: ["integer", "null"],
+    description: "Since `start_time` while running; null otherwise or when unknown",
+  },
+  last_change: {
+    oneOf: [{ type: "null" }, ref("LastChange")],
+    description:
+      "Who last changed the state, how and when, from the `workwork:last_change` tag; null when absent or unreadable. A claim anyone who may tag the instance can write: the audit log is the record",
+  },
+  next: {
+    oneOf: [{ type: "null" }, ref("NextAction")],
+    description:
+      "What the sweep will do next and why; null when nothing: no rule applies, or the region is not in `SWEEP_REGIONS`",
+  },
+  hold_until: {
+    type: ["string", "null"],
+    format: "date-time",
+    description: "The end of an active hold (`workwork:hold_until`); null when not held",
+  },
+};
+const INSTANCE_REQUIRED = [
+  "public_dns_name",
+  "public_ip_address",
+  "state",
+  "tags",
+  "type",
+  "id",
+  "name",
+  "launch_time",
+  "uptime_seconds",
+  "last_change",
+  "next",
+  "hold_until",
+];
 
 const HOURS = {
   type: "integer",
@@ -301,6 +378,56 @@ export const OPENAPI_DOCUMENT: Json = {
     "/instance/{region}/{instance_id}/{action}": {
       post: { operationId: "changeInstance", ...CHANGE_OPERATION },
       put: { operationId: "changeInstanceByPut", ...CHANGE_OPERATION },
+    },
+    "/wake/{region}/{target}": {
+      get: {
+        operationId: "wakePage",
+        summary: "The wake-up page: a box's state and one Start button",
+        description:
+          "For a person, on a phone too. The page itself reads nothing and changes nothing (link previews and crawlers may fetch it); its script asks `…/status` with the dashboard's session, offers the sign-in form without one, posts `…/start`, then follows the start and, once the instance runs and its names' records hold its address, goes on to `workwork:url`.",
+        security: [],
+        parameters: [REGION, WAKE_TARGET],
+        responses: {
+          "200": { description: "HTML", content: { "text/html": {} } },
+          "422": error("A malformed region (`region`) or target (`target`)"),
+        },
+      },
+    },
+    "/wake/{region}/{target}/status": {
+      get: {
+        operationId: "readWakeStatus",
+        summary: "The wake-up page's view of an instance",
+        description:
+          "What `GET /wake/{region}/{target}` (an HTML page that reads nothing itself) shows: the state, each `workwork:dns` name's records at the DNS provider, and `workwork:url`. Takes the dashboard's session (from the page) or a key.",
+        parameters: [REGION, WAKE_TARGET],
+        responses: {
+          "200": {
+            description: "The instance as the page shows it",
+            content: { "application/json": { schema: ref("WakeStatus") } },
+          },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+          "409": error("Several instances have this Name: use the id"),
+        },
+      },
+    },
+    "/wake/{region}/{target}/start": {
+      post: {
+        operationId: "startFromWakePage",
+        summary: "The wake-up page's Start button",
+        description:
+          "Starts the instance; its names follow in the background. Takes the dashboard's session (from the page) or a key with `start`.",
+        parameters: [REGION, WAKE_TARGET],
+        responses: {
+          "202": {
+            description: "EC2 accepted the start",
+            content: { "application/json": { schema: ref("WakeStart") } },
+          },
+          ...AUTH_ERRORS,
+          ...EC2_ERRORS,
+          "409": error("Several instances have this Name, or EC2 refused the state"),
+        },
+      },
     },
     "/sweep": {
       post: {
@@ -514,50 +641,92 @@ export const OPENAPI_DOCUMENT: Json = {
           },
         },
       },
-      Instance: {
+      Instance: { type: "object", required: INSTANCE_REQUIRED, properties: INSTANCE_PROPERTIES },
+      ChangedInstance: {
+        type: "object",
+        description:
+          "The instance after a change with `wait`; `dns` when it has a `workwork:dns` tag",
+        required: INSTANCE_REQUIRED,
+        properties: { ...INSTANCE_PROPERTIES, dns: ref("DnsAnswer") },
+      },
+      DnsAnswer: {
+        type: "object",
+        description:
+          "The names of `workwork:dns` and what was done for each record. `ok: false` means the state change happened and a name did not follow; the records are set right by a later sweep.",
+        required: ["provider", "ok", "records", "skipped"],
+        properties: {
+          provider: { type: "string", enum: ["route53", "cloudflare"] },
+          ok: { type: "boolean" },
+          records: { type: "array", items: DNS_RECORD },
+          skipped: {
+            type: ["string", "null"],
+            description: "Why nothing was written: a bad tag, a state that calls for nothing yet",
+          },
+        },
+      },
+      WakeStatus: {
         type: "object",
         required: [
-          "public_dns_name",
-          "public_ip_address",
-          "state",
-          "tags",
-          "type",
-          "id",
+          "region",
+          "instance_id",
           "name",
-          "launch_time",
-          "uptime_seconds",
-          "last_change",
-          "next",
-          "hold_until",
+          "state",
+          "public_ip_address",
+          "ipv6_address",
+          "url",
+          "url_problem",
+          "names",
+          "resolves",
+          "ready",
+          "dns_problem",
+          "may_start",
         ],
         properties: {
-          public_dns_name: { type: ["string", "null"] },
-          public_ip_address: { type: ["string", "null"] },
+          region: { type: "string" },
+          instance_id: { type: "string", pattern: INSTANCE_ID_PATTERN.source },
+          name: { type: ["string", "null"] },
           state: STATE,
-          tags: { type: "object", additionalProperties: { type: "string" } },
-          type: { type: "string" },
-          id: { type: "string" },
-          name: { type: ["string", "null"], description: "The Name tag" },
-          launch_time: { type: ["string", "null"], format: "date-time" },
-          uptime_seconds: {
-            type: ["integer", "null"],
-            description: "Since `start_time` while running; null otherwise or when unknown",
-          },
-          last_change: {
-            oneOf: [{ type: "null" }, ref("LastChange")],
-            description:
-              "Who last changed the state, how and when, from the `workwork:last_change` tag; null when absent or unreadable. A claim anyone who may tag the instance can write: the audit log is the record",
-          },
-          next: {
-            oneOf: [{ type: "null" }, ref("NextAction")],
-            description:
-              "What the sweep will do next and why; null when nothing: no rule applies, or the region is not in `SWEEP_REGIONS`",
-          },
-          hold_until: {
+          public_ip_address: { type: ["string", "null"] },
+          ipv6_address: { type: ["string", "null"] },
+          url: {
             type: ["string", "null"],
-            format: "date-time",
-            description: "The end of an active hold (`workwork:hold_until`); null when not held",
+            description:
+              "`workwork:url` when it is an http or https URL: where the page goes once ready",
           },
+          url_problem: { type: ["string", "null"] },
+          names: {
+            type: "array",
+            description: "Each name's record at the DNS provider, checked while the instance runs",
+            items: {
+              type: "object",
+              required: ["name", "type", "expected", "found", "resolves"],
+              properties: {
+                name: { type: "string" },
+                type: { type: "string", enum: ["A", "AAAA"] },
+                expected: { type: "string" },
+                found: { type: "array", items: { type: "string" } },
+                resolves: { type: "boolean" },
+                error: { type: "string" },
+              },
+            },
+          },
+          resolves: { type: "boolean" },
+          ready: {
+            type: "boolean",
+            description: "Running, with its address, and every name's records holding it",
+          },
+          dns_problem: { type: ["string", "null"] },
+          may_start: { type: "boolean" },
+        },
+      },
+      WakeStart: {
+        type: "object",
+        required: ["action", "region", "instance_id", "accepted"],
+        properties: {
+          action: { const: "start" },
+          region: { type: "string" },
+          instance_id: { type: "string", pattern: INSTANCE_ID_PATTERN.source },
+          accepted: { const: true },
         },
       },
       Hold: {
@@ -725,6 +894,34 @@ export const OPENAPI_DOCUMENT: Json = {
                 start_time: { type: "string" },
                 outcome: { enum: ["done", "would", "failed", "deferred"] },
                 error: { type: "string" },
+              },
+            },
+          },
+          dns: {
+            type: "array",
+            description:
+              "Instances with a `workwork:dns` tag and their records after this run; absent on a dry run or without a DNS provider",
+            items: {
+              type: "object",
+              required: [
+                "region",
+                "instance_id",
+                "name",
+                "state",
+                "outcome",
+                "ok",
+                "records",
+                "skipped",
+              ],
+              properties: {
+                region: { type: "string" },
+                instance_id: { type: "string" },
+                name: { type: ["string", "null"] },
+                state: STATE,
+                outcome: { type: "string", enum: ["done", "deferred"] },
+                ok: { type: "boolean" },
+                records: { type: "array", items: DNS_RECORD },
+                skipped: { type: ["string", "null"] },
               },
             },
           },

@@ -10,7 +10,13 @@
  */
 import { IDLE_STOP_TAG } from "../domain/idle.ts";
 import { CloudWatchSimulator, idleCpu, RunLog } from "../simulator/cloudwatch.ts";
-import { demoInstances, Ec2Simulator, type SimulatedInstanceSeed } from "../simulator/ec2.ts";
+import {
+  DEMO_DNS_ZONE,
+  demoInstances,
+  Ec2Simulator,
+  type SimulatedInstanceSeed,
+} from "../simulator/ec2.ts";
+import { Route53Simulator } from "../simulator/route53.ts";
 
 /** The demo's fake AWS, made fresh for one service. */
 export interface Demo {
@@ -18,6 +24,8 @@ export interface Demo {
   seeds: readonly SimulatedInstanceSeed[];
   /** The EC2 simulator answering in EC2's place; its state lives in this process. */
   simulator: Ec2Simulator;
+  /** The Route53 simulator serving the zone `demo.workwork.test`, where demo names follow instances. */
+  route53: Route53Simulator;
   /**
    * CloudWatch for the demo's instances: busy CPU while they run, idle CPU
    * (0.2–3 %) for those tagged `workwork:idle_stop`, nothing while stopped.
@@ -48,5 +56,10 @@ export function createDemo(options: DemoOptions = { now: () => new Date() }): De
     now,
     onStateChange: (region, id, state, at) => runLog.changed(region, id, state, at),
   });
-  return { seeds, simulator, cloudwatch };
+  return {
+    seeds,
+    simulator,
+    cloudwatch,
+    route53: new Route53Simulator({ zones: [{ name: DEMO_DNS_ZONE }] }),
+  };
 }

@@ -23,7 +23,9 @@ import { createNotifier } from "../domain/notify.ts";
 import { runSweep, type SweepReport } from "../domain/sweep.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
 import type { Ec2Simulator, SimulatedInstanceSeed } from "../simulator/ec2.ts";
+import type { Route53Simulator } from "../simulator/route53.ts";
 import type { DemoFactory } from "./demo.ts";
+import { dnsSettings } from "./dns.ts";
 import type { CloudWatchSimulator } from "../simulator/cloudwatch.ts";
 import { idleWiring } from "./idle_wiring.ts";
 
@@ -70,6 +72,8 @@ export interface Service {
   app: Hono<any>;
   /** The simulator in demo mode, null when the service talks to AWS. */
   simulator: Ec2Simulator | null;
+  /** Demo mode's Route53, serving the zone `demo.workwork.test`; null outside demo mode. */
+  route53: Route53Simulator | null;
   /** The simulated CloudWatch in demo mode, null when the service talks to AWS. */
   cloudwatchSimulator: CloudWatchSimulator | null;
   /** The instances the demo started with; empty when the service talks to AWS. */
@@ -121,6 +125,13 @@ export async function createService(
       endpoint: simulator ? undefined : config.endpoint,
       timeoutMs: config.timeoutMs,
     });
+  const route53 = demo?.route53 ?? null;
+  const dns = dnsSettings(config, {
+    credentials,
+    fetch: options.fetch,
+    demoRoute53: route53?.fetch,
+    demoCredentials: DEMO_CREDENTIALS,
+  });
   const generatedApiKey = config.apiKey || config.apiKeys.length ? null : randomKey();
   let keys;
   try {
@@ -155,6 +166,7 @@ export async function createService(
     notifier,
     sweep: sweepSettings,
     changes,
+    dns: dns ?? undefined,
     chatFetch: options.chatFetch,
     now: clock,
     cloudwatch,
@@ -173,6 +185,7 @@ export async function createService(
       clock,
       cloudwatch: cloudwatchNow,
       links: idle.links,
+      dns: dns ?? undefined,
     });
     await notifier.settled();
     return report;
@@ -180,6 +193,7 @@ export async function createService(
   return {
     app,
     simulator,
+    route53,
     cloudwatchSimulator: idle.simulator,
     demoInstances: seeds,
     generatedApiKey,

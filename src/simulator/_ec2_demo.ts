@@ -6,10 +6,16 @@
 
 import { isoSeconds, type SimulatedInstanceSeed } from "./_ec2_instance.ts";
 
+/** The public hosted zone demo mode's Route53 serves. */
+export const DEMO_DNS_ZONE = "demo.workwork.test";
+/** The tag naming the host names that follow an instance (the DNS rules' `workwork:dns`). */
+const DEMO_DNS_TAG = "workwork:dns";
+
 /**
  * A few instances in us-west-2 and eu-central-1 for demo mode: realistic
  * names, types and ids, some running (with a `start_time` tag, as this
- * service writes it) and some stopped. Times are relative to `now`.
+ * service writes it) and some stopped; `game-server` has an IPv6 address and
+ * a name in {@linkcode DEMO_DNS_ZONE} that follows it. Times are relative to `now`.
  */
 export function demoInstances(now: number = Date.now()): SimulatedInstanceSeed[] {
   const hoursAgo = (hours: number) => isoSeconds(now - hours * 3_600_000);
@@ -30,10 +36,17 @@ export function demoInstances(now: number = Date.now()): SimulatedInstanceSeed[]
       region: "us-west-2",
       type: "c5.xlarge",
       state: "stopped",
-      tags: { Name: "game-server", start_time: "" },
+      tags: {
+        Name: "game-server",
+        start_time: "",
+        [DEMO_DNS_TAG]: `game.${DEMO_DNS_ZONE}`,
+        // Where the wake-up page sends the browser; the demo's zone is not on the internet.
+        "workwork:url": `https://game.${DEMO_DNS_ZONE}/`,
+      },
       launchTime: hoursAgo(30),
       availabilityZone: "us-west-2b",
       privateIpAddress: "172.31.37.112",
+      ipv6Address: "2600:1f14:9c2:4b00:5d1e:71a0:3f6b:1c42",
       hibernationConfigured: true,
     },
     {

@@ -45,6 +45,8 @@ export interface SimulatedInstanceSeed {
   privateIpAddress?: string;
   /** Availability zone; default the region's `a` zone. */
   availabilityZone?: string;
+  /** IPv6 of its primary network interface; kept across stop and start, as on AWS. Default none. */
+  ipv6Address?: string;
   /** Whether StopInstances may hibernate it; default false. */
   hibernationConfigured?: boolean;
 }
@@ -61,6 +63,8 @@ export interface SimulatedInstance {
   readonly privateIpAddress: string;
   /** Public IPv4 while running, else null. */
   readonly publicIpAddress: string | null;
+  /** IPv6 address, or null when it has none. */
+  readonly ipv6Address: string | null;
   /** Public DNS name while running, else null. */
   readonly publicDnsName: string | null;
   readonly hibernationConfigured: boolean;
@@ -77,6 +81,8 @@ export interface InstanceRecord {
   readonly reservationId: string;
   readonly availabilityZone: string;
   readonly privateIpAddress: string;
+  /** IPv6 of the primary network interface, or null; it stays with the instance. */
+  readonly ipv6Address: string | null;
   readonly subnetId: string;
   readonly vpcId: string;
   readonly securityGroupId: string;
@@ -107,6 +113,7 @@ export function instanceView(record: InstanceRecord): SimulatedInstance {
     availabilityZone: record.availabilityZone,
     privateIpAddress: record.privateIpAddress,
     publicIpAddress: publicIp,
+    ipv6Address: record.ipv6Address,
     publicDnsName: publicIp === null ? null : publicDnsName(record.region, publicIp),
     hibernationConfigured: record.hibernationConfigured,
     reboots: record.reboots,
@@ -130,6 +137,7 @@ export function instanceDescription(record: InstanceRecord): InstanceDescription
     privateIpAddress: record.privateIpAddress,
     privateDnsName: privateDnsName(record.region, record.privateIpAddress),
     publicIpAddress: publicIp,
+    ipv6Address: record.ipv6Address,
     publicDnsName: publicIp === null ? "" : publicDnsName(record.region, publicIp),
     subnetId: record.subnetId,
     vpcId: record.vpcId,

@@ -153,6 +153,8 @@ export interface InstanceDescription {
   publicIpAddress: string | null;
   /** Public DNS name, or "" when the instance has no public IP. */
   publicDnsName: string;
+  /** IPv6 address, or null when it has none. */
+  ipv6Address: string | null;
   subnetId: string;
   vpcId: string;
   securityGroupId: string;
@@ -198,6 +200,7 @@ function instanceItem(i: InstanceDescription): Children {
     el("vpcId", i.vpcId),
     el("privateIpAddress", i.privateIpAddress),
     i.publicIpAddress === null ? undefined : el("ipAddress", i.publicIpAddress),
+    i.ipv6Address === null ? undefined : el("ipv6Address", i.ipv6Address),
     el("sourceDestCheck", true),
     itemSet("groupSet", [[
       el("groupId", i.securityGroupId),

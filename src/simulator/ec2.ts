@@ -67,7 +67,7 @@ import { MOTO_UNKNOWN_ACTION_PAGE, motoReservationItem } from "./_ec2_moto_diale
 import { checkTag, isReservedKey, MAX_TAGS_PER_RESOURCE, reservedKey } from "./_ec2_tags.ts";
 import { el, itemSet, reservationItem, stateChangeItem, type XmlElement } from "./_ec2_xml.ts";
 
-export { demoInstances } from "./_ec2_demo.ts";
+export { DEMO_DNS_ZONE, demoInstances } from "./_ec2_demo.ts";
 export { FaultGate } from "./_ec2_faults.ts";
 export type { Dialect } from "./_ec2_answer.ts";
 export type { Fault, FaultRule } from "./_ec2_faults.ts";
@@ -227,6 +227,7 @@ export class Ec2Simulator {
       availabilityZone: seed.availabilityZone ?? `${region}a`,
       privateIpAddress: seed.privateIpAddress ??
         `172.31.${this.#int(64)}.${4 + this.#int(250)}`,
+      ipv6Address: seed.ipv6Address ?? null,
       subnetId: `subnet-${this.#hex(17)}`,
       vpcId: `vpc-${this.#hex(17)}`,
       securityGroupId: `sg-${this.#hex(17)}`,

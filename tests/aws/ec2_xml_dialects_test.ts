@@ -49,6 +49,7 @@ Deno.test("moto's DescribeInstances reads the instance's own fields, not its net
       launchTime: "2026-12-01T08:59:39.000Z",
       publicDnsName: "ec2-54-214-80-210.us-west-2.compute.amazonaws.com",
       publicIpAddress: "54.214.80.210",
+      ipv6Address: null,
       privateIpAddress: "10.76.11.196",
       availabilityZone: "us-west-2a",
       tags: { Name: "Tom & Jerry <dev>", agent: "007" },

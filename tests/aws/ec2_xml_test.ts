@@ -45,6 +45,7 @@ Deno.test("DescribeInstances reads a single running instance's fields", () => {
     launchTime: "2018-05-08T16:46:19.000Z",
     publicDnsName: "ec2-54-194-252-215.eu-west-1.compute.amazonaws.com",
     publicIpAddress: "54.194.252.215",
+    ipv6Address: null,
     privateIpAddress: "192.168.1.88",
     availabilityZone: "eu-west-1c",
     tags: {},
@@ -198,10 +199,31 @@ Deno.test("DescribeInstances reads the instance's own fields, never those of its
     launchTime: null,
     publicDnsName: null,
     publicIpAddress: null,
+    ipv6Address: null,
     privateIpAddress: null,
     availabilityZone: "us-west-2a",
     tags: { blank: "   ", arrow: "a > b", empty: "" },
   }]);
+});
+
+Deno.test("DescribeInstances reads the instance's IPv6 address, not its network interfaces' lists", () => {
+  // EC2 puts the primary interface's primary IPv6 in the instance's own
+  // ipv6Address; the interfaces repeat it (and others) in ipv6AddressesSet.
+  // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
+  const xml = DESCRIBE_ONE_RUNNING.replace(
+    "</instanceType>",
+    `</instanceType><ipv6Address>2600:1f14:9c2:4b00::10</ipv6Address>
+    <networkInterfaceSet><item><networkInterfaceId>eni-0a1b</networkInterfaceId>
+      <ipv6AddressesSet><item><ipv6Address>2600:1f14:9c2:4b00::99</ipv6Address>
+      <isPrimaryIpv6>false</isPrimaryIpv6></item></ipv6AddressesSet></item></networkInterfaceSet>`,
+  );
+  const [instance] = readDescribeInstances(xml).instances;
+  assertEquals(instance.ipv6Address, "2600:1f14:9c2:4b00::10");
+  assertEquals(
+    readDescribeInstances(withoutUnreadElements(xml)).instances[0].ipv6Address,
+    "2600:1f14:9c2:4b00::10",
+  );
+  assertEquals(readDescribeInstances(DESCRIBE_ONE_RUNNING).instances[0].ipv6Address, null);
 });
 
 Deno.test("an answer cut short inside a subtree the reader skips is refused as truncated", () => {

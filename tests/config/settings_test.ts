@@ -148,3 +148,44 @@ Deno.test("the webhook must be https (plain http only to this machine); an EC2 e
     );
   }
 });
+
+Deno.test("DNS settings: DNS_TTL (default 60), CLOUDFLARE_API_TOKEN, the Route53 endpoint", () => {
+  const plain = loadConfig(BASE);
+  assertEquals([plain.dnsTtl, plain.cloudflareApiToken, plain.route53Endpoint], [
+    60,
+    null,
+    undefined,
+  ]);
+  const set = loadConfig({
+    ...BASE,
+    DNS_TTL: "300",
+    CLOUDFLARE_API_TOKEN: " cf-token ",
+    AWS_ENDPOINT_URL: "http://127.0.0.1:1/",
+  });
+  assertEquals([set.dnsTtl, set.cloudflareApiToken, set.route53Endpoint], [
+    300,
+    "cf-token",
+    "http://127.0.0.1:1/",
+  ]);
+  const own = loadConfig({
+    ...BASE,
+    AWS_ENDPOINT_URL: "http://127.0.0.1:1/",
+    AWS_ENDPOINT_URL_ROUTE_53: "http://127.0.0.1:3/",
+  });
+  assertEquals(own.route53Endpoint, "http://127.0.0.1:3/");
+});
+
+Deno.test("a DNS_TTL outside 60 to 86400 whole seconds, or a bad Route53 endpoint, stops start-up", () => {
+  for (const value of ["59", "86401", "1.5", "sixty", "-60"]) {
+    assertThrows(
+      () => loadConfig({ ...BASE, DNS_TTL: value }),
+      ConfigError,
+      "DNS_TTL must be whole seconds from 60 to 86400",
+    );
+  }
+  assertThrows(
+    () => loadConfig({ ...BASE, AWS_ENDPOINT_URL_ROUTE_53: "route53.local" }),
+    ConfigError,
+    "AWS_ENDPOINT_URL_ROUTE_53 must be an http or https URL",
+  );
+});

@@ -388,6 +388,7 @@ Deno.test("a provider that throws something unexpected is still a per-record fai
     name: "broken",
     zoneFor: () => Promise.reject(new Error("secret-example leaked?")),
     upsert: () => Promise.reject(new Error("secret-example leaked?")),
+    lookup: () => Promise.reject(new Error("secret-example leaked?")),
     remove: () => Promise.reject(new Error("secret-example leaked?")),
   };
   const report = await reconcileDns(broken, instance());

@@ -49,12 +49,16 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * the demo also the simulated CloudWatch) added 6.6 KiB to production (88,494
  * bytes) and 9.9 KiB to the demo (100,634), so 80 → 90 and 88 → 102; the
  * server side of issue 18 (last_change, next, holds, paging) 4.1 KiB to
- * production (92,660 bytes), so 90 → 94 and 102 → 106; plus room for small
- * changes. Crossing one is a decision to take in review (raise it, or make
+ * production (92,660 bytes), so 90 → 94 and 102 → 106 (the demo measured
+ * 104,705); DNS that follows instances and the wake page (issue 16: the
+ * Route53 and Cloudflare clients, the rules, the page; the demo also the
+ * Route53 simulator) added 11.9 KiB to production (92,663 → 104,841 bytes) and
+ * 15.3 KiB to the demo (104,705 → 120,355), so 94 → 105 and 106 → 120; plus
+ * room for small changes. Crossing one is a decision to take in review (raise it, or make
  * the bundle smaller), not something `deno task build` shouts about.
  * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 94 * 1024, "build:demo": 106 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 105 * 1024, "build:demo": 120 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {
@@ -454,10 +458,12 @@ Deno.test({
           const swept = simulator.instance(REGION, OLD_STYLE_ID)!;
           assertEquals([swept.state, swept.tags.start_time], ["stopping", ""]);
           assertEquals(simulator.instance(REGION, STOPPED_ID)!.state, "pending");
-          assertEquals(simulator.calls.slice(-4).map(({ action }) => action), [
+          // The listing, the stop, its tag, the read confirming it, then DNS's listing of tagged boxes.
+          assertEquals(simulator.calls.slice(-5).map(({ action }) => action), [
             "DescribeInstances",
             "StopInstances",
             "CreateTags",
+            "DescribeInstances",
             "DescribeInstances",
           ]);
         },

@@ -8,6 +8,9 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import { OPENAPI_DOCUMENT } from "../../src/http/openapi.ts";
+import { Route53Client } from "../../src/aws/route53.ts";
+import { route53DnsProvider } from "../../src/domain/dns.ts";
+import { Route53Simulator } from "../../src/simulator/route53.ts";
 import {
   API_KEY,
   errorOf,
@@ -142,6 +145,7 @@ const PARAMETER_SAMPLES: Record<string, Samples<string>> = {
     refuse: ["i-0A1B2C3D4E5F60718", "i-0123", "i-0123456789abcdef", "j-abba916a", "i-abba916a0"],
   },
   action: { accept: ["start", "stop", "reboot"], refuse: ["hibernate", "Start", "terminate"] },
+  target: { accept: ["dev-box", RUNNING_ID, "a name with spaces"], refuse: ["x".repeat(257)] },
   state: {
     accept: ["running", "running,stopped", "pending,shutting-down,terminated,stopping"],
     refuse: ["sleeping", "running,sleeping", "RUNNING", ""],
@@ -204,9 +208,12 @@ function probe(
     region: REGION,
     instance_id: name === "hibernate" || name === "force" ? RUNNING_ID : STOPPED_ID,
     action: name === "hibernate" || name === "force" ? "stop" : "start",
+    target: "dev-box",
   };
   if (where === "path") params[name] = String(value);
-  const url = new URL(`http://localhost${path.replace(/\{(\w+)\}/g, (_, p) => params[p])}`);
+  const url = new URL(
+    `http://localhost${path.replace(/\{(\w+)\}/g, (_, p) => encodeURIComponent(params[p]))}`,
+  );
   // A state change probes without acting, except where dry_run would skip the check.
   const changes = path.endsWith("{action}");
   if (changes && name !== "dry_run" && name !== "wait_seconds") {
@@ -368,6 +375,46 @@ Deno.test("the routes' answers match the documented schemas, errors included", a
   assert(report.actions.length > 0, "the sweep reports an action");
   const real = await assertAnswers("/sweep", "runSweep", 200, { app: swept.app, init: post });
   assert(real.actions.some((action: Json) => action.outcome === "done"));
+
+  await assertAnswers(`/wake/${REGION}/dev-box/status`, "readWakeStatus", 200);
+  await assertAnswers(`/wake/${REGION}/nobody/status`, "readWakeStatus", 404);
+  await assertAnswers(`/wake/${REGION}/${STOPPED_ID}/start`, "startFromWakePage", 202, {
+    init: post,
+  });
+});
+
+Deno.test("answers that name DNS records match the documented schemas", async () => {
+  const route53 = new Route53Simulator({ zones: [{ name: "example.com" }] });
+  const client = new Route53Client({
+    credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-secret-example" },
+    fetch: route53.fetch,
+  });
+  const tagged = { "workwork:dns": "box.example.com, other.example.org", start_time: "" };
+  const { app } = await testService({
+    instances: [{ id: STOPPED_ID, region: REGION, state: "stopped", tags: tagged }],
+    dns: { provider: route53DnsProvider(client), ttl: 60 },
+    sweep: { regions: [REGION], maxRuntimeMs: null },
+  });
+  const post = { method: "POST", headers: KEYED };
+  const started = await assertAnswers(
+    `/instance/${REGION}/${STOPPED_ID}/start?wait=true`,
+    "changeInstance",
+    200,
+    { app, init: post },
+  );
+  // One name in a zone Route53 holds, one in none: both kinds of record outcome.
+  assertEquals(
+    started.dns.records.map((r: Json) => `${r.name} ${r.type} ${r.result}`),
+    [
+      "box.example.com A created",
+      "box.example.com AAAA absent",
+      "other.example.org A failed",
+      "other.example.org AAAA failed",
+    ],
+  );
+  await assertAnswers(`/wake/${REGION}/${STOPPED_ID}/status`, "readWakeStatus", 200, { app });
+  const report = await assertAnswers("/sweep", "runSweep", 200, { app, init: post });
+  assertEquals(report.dns.length, 1);
 });
 
 Deno.test("answers with last_change, next, a hold and a page token match the documented schemas", async () => {

@@ -111,6 +111,8 @@ Deno.test({
       assertEquals((await client.recordSet(zone.id, "game.dev.example.com", "A"))?.values, [
         "3.1.2.3",
       ]);
+      // What the wake page reads to say a name resolves: the provider's own record.
+      assertEquals(await provider.lookup("game.dev.example.com", "AAAA"), ["2600:1f14::1"]);
       const again = await reconcileDns(provider, box);
       assertEquals(again.outcomes.map((o) => o.result), ["unchanged", "unchanged"]);
       const stopped = await reconcileDns(provider, {
@@ -122,6 +124,7 @@ Deno.test({
       assertEquals(stopped.outcomes.map((o) => o.result), ["deleted", "deleted"]);
       assertEquals(await client.recordSet(zone.id, "game.dev.example.com", "A"), null);
       assertEquals(await client.recordSet(zone.id, "game.dev.example.com", "AAAA"), null);
+      assertEquals(await provider.lookup("game.dev.example.com", "A"), []);
     } finally {
       await moto.stop();
     }

@@ -186,7 +186,7 @@ async function change(
   try {
     const outcome = await changeState(
       deps.ec2,
-      { region, instanceId, action, now: deps.now(), dryRun },
+      { region, instanceId, action, now: deps.now(), dryRun, by: actor.user },
       { signal: deps.signal, queue: deps.changes, clock: deps.now },
     );
     if (outcome.dryRun) {

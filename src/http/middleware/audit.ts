@@ -138,6 +138,14 @@ function target(c: Context): Pick<AuditRecord, "action" | "region" | "instance">
     if (c.req.method === "POST" && region === undefined) return { ...none, action: "sign_in" };
     if (region === "delete" || c.req.method === "DELETE") return { ...none, action: "sign_out" };
   }
+  if (root === "wake" && action === "start" && rest.length === 0) {
+    // The wake page's start: a Name in the path is not logged, an id is.
+    return {
+      action,
+      region: region !== undefined && isRegionName(region) ? region : null,
+      instance: instance !== undefined && isInstanceId(instance) ? instance : null,
+    };
+  }
   if (root !== "instance" || rest.length > 0) return none;
   const knownRegion = region !== undefined && isRegionName(region) ? region : null;
   const knownInstance = instance !== undefined && isInstanceId(instance) ? instance : null;

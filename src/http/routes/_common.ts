@@ -10,6 +10,7 @@ import type { Ec2Client } from "../../aws/ec2.ts";
 import type { LinkSigner } from "../../domain/links.ts";
 import type { Config } from "../../config/settings.ts";
 import type { InstanceChangeQueue } from "../../domain/change_queue.ts";
+import type { DnsSettings } from "../../domain/dns_follow.ts";
 import type { Notifier } from "../../domain/notify.ts";
 import { type KeyScope, scopeDenial, type ScopeRequest } from "../../domain/scopes.ts";
 import type { SweepAuditRecord, SweepSettings } from "../../domain/sweep.ts";
@@ -42,6 +43,8 @@ export interface RouteDeps {
   links: LinkSigner | null;
   /** The sweep's own audit lines. */
   audit?: (entry: SweepAuditRecord) => void;
+  /** The DNS provider and TTL names follow instances with; none: no DNS. */
+  dns?: DnsSettings;
 }
 
 /**

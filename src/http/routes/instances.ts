@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import type { InstanceFilters } from "../../aws/ec2.ts";
-import { INSTANCE_STATES } from "../../aws/ec2_types.ts";
+import { type Instance, INSTANCE_STATES } from "../../aws/ec2_types.ts";
 import { isRegionName } from "../../aws/endpoints.ts";
 import {
   changeState,
@@ -28,7 +28,14 @@ import {
   scopedFilters,
 } from "../../domain/instance_pages.ts";
 import { instanceAllowed, type KeyScope } from "../../domain/scopes.ts";
-import { waitForState, type WaitResult } from "../../domain/wait.ts";
+import { MAX_WAIT_POLLS, waitForState, type WaitResult } from "../../domain/wait.ts";
+import {
+  dnsAnswer,
+  followChange,
+  followInstance,
+  followsDns,
+  MAX_WAIT_POLLS_WITH_DNS,
+} from "../../domain/dns_follow.ts";
 import { actionOptions, holdEnd, noOptions } from "../action_options.ts";
 import { releaseHold, setHold } from "../../domain/holds.ts";
 import type { Env } from "../env.ts";
@@ -48,7 +55,7 @@ const HOLD_PATH = "/instance/:region/:instance_id/hold";
 export function instanceRoutes(
   deps: Pick<
     RouteDeps,
-    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep" | "sweep"
+    "config" | "ec2" | "now" | "dashboardAuth" | "changes" | "notifier" | "sleep" | "sweep" | "dns"
   >,
 ): Hono<Env> {
   const { config, ec2, now, dashboardAuth: auth, changes } = deps;
@@ -160,11 +167,13 @@ export function instanceRoutes(
     const notify = () =>
       inBackground(c, deps.notifier?.notify({ action, region, instanceId, by, hibernate, force }));
     let outcome;
+    // The read that confirms the change tells whether DNS follows the instance.
+    let confirmed: Instance | null = null;
     try {
       outcome = await changeState(
         ec2(c),
         { region, instanceId, action, now: now(), hibernate, force, dryRun, by },
-        { signal, queue: changes, clock: now },
+        { signal, queue: changes, clock: now, onConfirmRead: (seen) => confirmed = seen },
       );
     } catch (error) {
       // The state changed; only its tag was not written: the change is still news.
@@ -175,7 +184,23 @@ export function instanceRoutes(
       return c.json({ dry_run: true, would_succeed: true, action, instance_id: instanceId });
     }
     notify();
-    if (options.waitSeconds === null || action === "reboot") return c.body(null, 204);
+    const untagged = confirmed !== null && !followsDns(confirmed);
+    const dns = action === "reboot" || untagged ? undefined : deps.dns;
+    // DNS follows in the background; on Workers within the request's subrequests (waitUntil).
+    const follow = () =>
+      dns && inBackground(
+        c,
+        followChange(ec2(c), dns, {
+          region,
+          instanceId,
+          timeoutMs: config.timeoutMs,
+          sleep: deps.sleep,
+        }).then(() => {}),
+      );
+    if (options.waitSeconds === null || action === "reboot") {
+      follow();
+      return c.body(null, 204);
+    }
     const result = await waitForState(ec2(c), {
       region,
       instanceId,
@@ -184,15 +209,42 @@ export function instanceRoutes(
       pollTimeoutMs: config.timeoutMs,
       now: () => now().getTime(),
       sleep: deps.sleep,
+      maxPollsFor: (instance) =>
+        dns && followsDns(instance) ? MAX_WAIT_POLLS_WITH_DNS : MAX_WAIT_POLLS,
     });
     const view = instanceView(result.instance, now(), regionPlanner(deps.sweep, region));
-    return c.json(view, waitAnswerStatus(result, action));
+    if (!dns || !followsDns(result.instance)) {
+      return c.json(view, waitAnswerStatus(result, action));
+    }
+    if (result.outcome !== "reached") {
+      // Not there yet, or gone the wrong way: the records follow once it settles.
+      follow();
+      const status = waitAnswerStatus(result, action);
+      return c.json({ ...view, dns: pendingDns(dns.provider.name) }, status);
+    }
+    // The records are written before the answer, which names them; a DNS failure
+    // is in `dns` and never turns the change into an error.
+    const report = await followInstance(dns, result.instance, {
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+    return c.json({ ...view, dns: dnsAnswer(report!) }, waitAnswerStatus(result, action));
   });
 
   app.all(LIST_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(READ_PATH, methodNotAllowed(["GET", "HEAD"]));
   app.all(CHANGE_PATH, methodNotAllowed(["POST", "PUT"]));
   return app;
+}
+
+/** The `dns` of a wait that ended before the state: nothing written yet. */
+function pendingDns(provider: string) {
+  return {
+    provider,
+    ok: true,
+    records: [],
+    skipped:
+      "The instance has not reached its state yet: its records follow in the background and at the next sweep",
+  };
 }
 
 /** The answer to a change made with `wait=true`, from how the wait ended. */

@@ -28,6 +28,7 @@ export function sweepRoutes(
     | "audit"
     | "cloudwatch"
     | "links"
+    | "dns"
   >,
 ): Hono<Env> {
   const { config, ec2, now, changes, notifier, audit } = deps;
@@ -51,6 +52,7 @@ export function sweepRoutes(
       clock: now,
       cloudwatch: await deps.cloudwatch?.().catch(() => null),
       links: deps.links,
+      dns: deps.dns,
     });
     inBackground(c, notifier?.settled());
     // A key that may sweep but not read learns what was done, not to which instances.

@@ -41,6 +41,11 @@ Deno.test("/workwork start NAME: answered at once, started in EC2, the outcome p
     chat.simulator.instance(REGION, BUILD_ID)?.tags.start_time,
     new Date(T0).toISOString(),
   );
+  // The change names the Slack user who asked, in the same CreateTags as start_time.
+  assertMatch(
+    chat.simulator.instance(REGION, BUILD_ID)?.tags["workwork:last_change"] ?? "",
+    /^\S+ start by slack:U\w+/,
+  );
   assertEquals(chat.changes().map((call) => call.action), ["StartInstances", "CreateTags"]);
 
   assertEquals(chat.posted.length, 1);
