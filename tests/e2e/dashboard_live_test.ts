@@ -625,8 +625,9 @@ for (const { name, viewport } of WIDTHS) {
         assertEquals(await note.textContent(), "2 of the 5 cards loaded match.");
         await box.fill("team=ci");
         assertEquals(await visible(), ["build-runner (eu-central-1)"]);
-        await box.fill("DEMO");
-        assertEquals(await visible(), ["demo (eu-central-1)", DEMO.label]);
+        // Case aside.
+        await box.fill("BUILD");
+        assertEquals(await visible(), ["build-runner (eu-central-1)"]);
         await box.fill("demo running eu");
         assertEquals(await visible(), ["demo (eu-central-1)"]);
         await box.fill("");
