@@ -8,7 +8,11 @@
 import { createApp } from "../../src/http/app.ts";
 import { type ApiKeyEntry, keyDigest } from "../../src/domain/keys.ts";
 import { Ec2Client } from "../../src/aws/ec2.ts";
-import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
+import {
+  demoInstances,
+  Ec2Simulator,
+  type SimulatedInstanceSeed,
+} from "../../src/simulator/ec2.ts";
 import { FULL_ACCESS } from "../../src/domain/scopes.ts";
 
 /** The server, and the levers a test pulls. */
@@ -28,12 +32,15 @@ export interface DashboardApp {
   stop(): Promise<void>;
 }
 
-/** Serves the app with `keys` (by key, the name), on a simulator whose transitions take `transitionMs`. */
+/**
+ * Serves the app with `keys` (by key, the name), on a simulator whose
+ * transitions take `transitionMs`, holding the demo's instances and `extra`.
+ */
 export async function serveDashboardApp(
   keys: Record<string, string>,
-  { transitionMs = 1500 } = {},
+  { transitionMs = 1500, extra = [] as SimulatedInstanceSeed[] } = {},
 ): Promise<DashboardApp> {
-  const simulator = new Ec2Simulator({ instances: demoInstances(), transitionMs });
+  const simulator = new Ec2Simulator({ instances: [...demoInstances(), ...extra], transitionMs });
   const ec2 = new Ec2Client({
     credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "demo-secret-not-a-real-one" },
     fetch: simulator.fetch,

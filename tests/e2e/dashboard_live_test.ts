@@ -13,6 +13,7 @@ import axe from "axe-core";
 import type { Locator, Page } from "playwright-core";
 import { type Browser, chromiumMissing, launchChromium } from "./_chromium.ts";
 import { type DashboardApp, serveDashboardApp } from "./_dashboard_app.ts";
+import type { SimulatedInstanceSeed } from "../../src/simulator/ec2.ts";
 
 const KEY = "live-test-key-0123456789";
 const OTHER_KEY = "live-test-other-key-9876543210";
@@ -47,9 +48,9 @@ interface Session {
 async function signedIn(
   viewport: { width: number; height: number },
   body: (session: Session) => Promise<void>,
-  options: { bypassCSP?: boolean; expectedErrors?: RegExp } = {},
+  options: { bypassCSP?: boolean; expectedErrors?: RegExp; extra?: SimulatedInstanceSeed[] } = {},
 ): Promise<void> {
-  const app = await serveDashboardApp({ [KEY]: "tester" });
+  const app = await serveDashboardApp({ [KEY]: "tester" }, { extra: options.extra });
   const browser = await launchChromium({ viewport, bypassCSP: options.bypassCSP });
   try {
     const page = browser.context.pages()[0] ?? await browser.context.newPage();
@@ -293,9 +294,10 @@ for (const { name, viewport } of WIDTHS) {
         // Shown again, it reads at once.
         await setVisibility(page, "visible");
         await card(page, DEMO).locator('.state-text:text-is("stopped")').waitFor();
+        // One page of each region: the one page each has (bounded, however large).
         assertEquals(app.requests.slice(reads).sort(), [
-          "GET /instance/eu-central-1",
-          "GET /instance/us-west-2",
+          "GET /instance/eu-central-1?limit=50",
+          "GET /instance/us-west-2?limit=50",
         ]);
         await page.locator("#summary", { hasText: "1 running \u00b7 4 stopped" }).waitFor();
         // One launched since: counted under its region, the cards left as the server drew them.
@@ -420,16 +422,241 @@ for (const { name, viewport } of WIDTHS) {
   });
 }
 
+/** `count` instances in us-west-2 besides the demo's, box-000 …: a region of more than a page. */
+function fleet(count: number): SimulatedInstanceSeed[] {
+  return Array.from({ length: count }, (_, n) => ({
+    id: `i-0f${n.toString(16).padStart(15, "0")}`,
+    region: "us-west-2",
+    type: "t3.micro",
+    state: n % 2 ? "stopped" : "running",
+    tags: { Name: `box-${String(n).padStart(3, "0")}`, team: n % 5 ? "web" : "data" },
+  }));
+}
+
+/** The page's own reading of an ISO time as HH:MM in its zone. */
+async function pageHhmm(page: Page, iso: string): Promise<string> {
+  return await page.evaluate(
+    `(() => { const d = new Date(${
+      JSON.stringify(iso)
+    }); return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0'); })()`,
+  );
+}
+
+for (const { name, viewport } of WIDTHS) {
+  Deno.test({
+    name:
+      `at ${name} width Keep 1 h holds a running box (busy meanwhile, focus kept), Release lets it go; a hung hold times out`,
+    ignore: missing !== null,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () =>
+      signedIn(viewport, async ({ app, page }) => {
+        const row = card(page, DEMO);
+        const keep = row.getByRole("button", { name: `Keep 1 h: ${DEMO.label}` });
+        const release = row.getByRole("button", { name: `Release the hold on ${DEMO.label}` });
+        assertEquals(await release.isVisible(), false);
+        assertEquals(await row.locator(".held").isVisible(), false);
+        // Stopped boxes are not kept: their Keep buttons are off.
+        assertEquals(
+          await card(page, GAME_SERVER).getByRole("button", {
+            name: `Keep 4 h: ${GAME_SERVER.label}`,
+          }).isDisabled(),
+          true,
+        );
+        const releaseHold = app.hold(new RegExp(`^POST /instance/us-west-2/${DEMO.id}/hold`));
+        await keep.focus();
+        await page.keyboard.press("Enter");
+        await row.getByText(`Keeping ${DEMO.label}\u2026`).waitFor();
+        assertEquals(await offered(row), []);
+        assertEquals(await keep.isDisabled(), true);
+        assertEquals(await focusedCard(page), DEMO.id);
+        releaseHold();
+        await row.locator(".held", { hasText: "Kept until" }).waitFor();
+        const tag = app.simulator.instance(DEMO.region, DEMO.id)!.tags["workwork:hold_until"];
+        assert(tag, "the hold is a tag on the instance");
+        // An hour from now, give or take the request.
+        const ahead = Date.parse(tag) - Date.now();
+        assert(ahead > 55 * 60_000 && ahead <= 60 * 60_000, `${ahead} ms ahead`);
+        const hhmm = await pageHhmm(page, tag);
+        assertEquals(await row.locator(".held").textContent(), `Kept until ${hhmm}`);
+        assertEquals(
+          await row.locator(".message").textContent(),
+          `${DEMO.label} is kept until ${hhmm}`,
+        );
+        await release.waitFor();
+        assertEquals(await focusedCard(page), DEMO.id);
+
+        await release.click();
+        await row.getByText(`The hold on ${DEMO.label} is released`).waitFor();
+        assertEquals(
+          app.simulator.instance(DEMO.region, DEMO.id)!.tags["workwork:hold_until"],
+          undefined,
+        );
+        assertEquals(await row.locator(".held").isVisible(), false);
+        assertEquals(await release.isVisible(), false);
+
+        // A hold that never gets an answer: given up after 20 s, saying so.
+        app.hold(new RegExp(`^POST /instance/us-west-2/${DEV_BOX.id}/hold`));
+        const devBox = card(page, DEV_BOX);
+        await devBox.getByRole("button", { name: `Keep 4 h: ${DEV_BOX.label}` }).click();
+        await devBox.getByText(`Keeping ${DEV_BOX.label}\u2026`).waitFor();
+        await page.clock.fastForward("00:21");
+        await devBox.locator(".message.error", {
+          hasText: `Could not keep ${DEV_BOX.label} for 4 h: the server did not answer within 20 s`,
+        }).waitFor();
+        assertEquals(
+          await devBox.getByRole("button", { name: `Keep 4 h: ${DEV_BOX.label}` })
+            .isEnabled(),
+          true,
+        );
+      }, { expectedErrors: /ERR_ABORTED|aborted/i }),
+  });
+}
+
+for (const { name, viewport } of WIDTHS) {
+  Deno.test({
+    name:
+      `at ${name} width after a Stop the card says who stopped it and when, and keeps "ago" true`,
+    ignore: missing !== null,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () =>
+      signedIn(viewport, async ({ app, page }) => {
+        const row = card(page, DEV_BOX);
+        assertEquals(await row.locator(".last").isVisible(), false);
+        page.once("dialog", (dialog) => dialog.accept());
+        await row.getByRole("button", { name: `Stop ${DEV_BOX.label}`, exact: true }).click();
+        await row.getByText(`${DEV_BOX.label} is stopped`).waitFor({ timeout: SETTLE_MS });
+        assertEquals(await row.locator(".last").textContent(), "stopped by key tester, just now");
+        assertStringIncludes(
+          app.simulator.instance(DEV_BOX.region, DEV_BOX.id)!.tags["workwork:last_change"],
+          "stop by key tester",
+        );
+        // Two hours on (the page's clock), the line says so.
+        await page.clock.fastForward("02:00:00");
+        await row.locator(".last", { hasText: "stopped by key tester, 2 h ago" }).waitFor();
+      }),
+  });
+}
+
+for (const { name, viewport } of WIDTHS) {
+  Deno.test({
+    name:
+      `at ${name} width a region of more than a page shows 50 cards, and Show more appends the rest, which act like the others`,
+    ignore: missing !== null,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () =>
+      signedIn(viewport, async ({ app, page }) => {
+        const west = page.locator('section[data-region="us-west-2"]');
+        assertEquals(await west.locator("li.instance").count(), 50);
+        const more = page.getByRole("button", { name: "Show more instances in us-west-2" });
+        // eu-central-1 fits in one page: no Show more there.
+        assertEquals(
+          await page.locator('section[data-region="eu-central-1"] .show-more').isVisible(),
+          false,
+        );
+        await more.click();
+        await west.locator(".note", { hasText: "23 more loaded in us-west-2: that is all of them" })
+          .waitFor();
+        assertEquals(await west.locator("li.instance").count(), 73);
+        assertEquals(await more.isVisible(), false);
+        // The focus went to the first card added.
+        assertEquals(await focusedCard(page) !== null, true);
+        const shown = await west.locator("li.instance").evaluateAll((rows) =>
+          rows.map((row) => row.getAttribute("data-id"))
+        );
+        assertEquals(new Set(shown).size, 73);
+        // A card loaded by Show more acts like the page's own: stopped, busy, confirmed.
+        const lastId = shown.at(-1)!;
+        const late = page.locator(`li.instance[data-id="${lastId}"]`);
+        const lateLabel = (await late.getAttribute("data-label"))!;
+        const running = (await late.getAttribute("data-state")) === "running";
+        page.once("dialog", (dialog) => dialog.accept());
+        await late.getByRole("button", {
+          name: `${running ? "Stop" : "Start"} ${lateLabel}`,
+          exact: true,
+        })
+          .click();
+        await late.getByText(`${lateLabel} is ${running ? "stopped" : "running"}`).waitFor({
+          timeout: SETTLE_MS,
+        });
+        assertEquals(await late.locator(".updated").isVisible(), true);
+        // The refresh reads the two pages loaded, and marks none of them gone.
+        const reads = app.requests.length;
+        await page.clock.fastForward("00:31");
+        await page.waitForFunction(
+          "document.querySelectorAll('li.instance .updated').length > 0",
+        );
+        const deadline = Date.now() + SETTLE_MS;
+        while (
+          app.requests.slice(reads).filter((line) => line.startsWith("GET /instance/us-west-2?"))
+            .length < 2
+        ) {
+          if (Date.now() > deadline) throw new Error("the refresh never read both pages");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const pages = app.requests.slice(reads).filter((line) =>
+          line.startsWith("GET /instance/us-west-2?")
+        );
+        assertMatch(pages[0], /^GET \/instance\/us-west-2\?limit=50(&next_token=.+)?$/);
+        assertEquals(pages.filter((line) => line.includes("next_token=")).length, 1);
+        assertEquals(await page.locator('.state-text:text-is("gone")').count(), 0);
+      }, { extra: fleet(70) }),
+  });
+}
+
+for (const { name, viewport } of WIDTHS) {
+  Deno.test({
+    name: `at ${name} width the filter shows the loaded cards matching a name, a state or a tag`,
+    ignore: missing !== null,
+    sanitizeResources: false,
+    sanitizeOps: false,
+    fn: () =>
+      signedIn(viewport, async ({ page }) => {
+        const box = page.getByRole("searchbox", { name: "Filter" });
+        const visible = () =>
+          page.locator("li.instance:visible").evaluateAll((rows) =>
+            rows.map((row) => row.getAttribute("data-label") ?? "").sort()
+          );
+        const note = page.locator("#filter-note");
+        await box.fill("stopped");
+        assertEquals(await visible(), ["build-runner (eu-central-1)", GAME_SERVER.label]);
+        assertEquals(await note.textContent(), "2 of the 5 cards loaded match.");
+        await box.fill("team=ci");
+        assertEquals(await visible(), ["build-runner (eu-central-1)"]);
+        // Case aside.
+        await box.fill("BUILD");
+        assertEquals(await visible(), ["build-runner (eu-central-1)"]);
+        await box.fill("demo running eu");
+        assertEquals(await visible(), ["demo (eu-central-1)"]);
+        await box.fill("");
+        assertEquals((await visible()).length, 5);
+        assertStringIncludes((await note.textContent())!, "Filters the cards loaded on this page");
+        // The summary still counts every card loaded.
+        assertEquals(await page.locator("#summary").textContent(), "3 running \u00b7 2 stopped");
+      }),
+  });
+}
+
 for (const { name, viewport } of WIDTHS) {
   for (const colorScheme of ["light", "dark"] as const) {
     Deno.test({
       name:
-        `at ${name} width in ${colorScheme} mode axe-core finds no violation on the sign-in page or the list; targets are 44 px`,
+        `at ${name} width in ${colorScheme} mode axe-core finds no violation on the sign-in page or the list (held, Show more, filtered); targets are 44 px`,
       ignore: missing !== null,
       sanitizeResources: false,
       sanitizeOps: false,
       async fn() {
-        const app = await serveDashboardApp({ [KEY]: "tester" });
+        // More than a page in us-west-2 (Show more), and demo held (its line and Release).
+        const app = await serveDashboardApp({ [KEY]: "tester" }, { extra: fleet(50) });
+        const held = await fetch(`${app.base}/instance/${DEMO.region}/${DEMO.id}/hold`, {
+          method: "POST",
+          headers: { "x-api-key": KEY, "content-type": "application/json" },
+          body: JSON.stringify({ hours: 4 }),
+        });
+        assertEquals(held.status, 200);
+        await held.body?.cancel();
         const browser = await launchChromium({ viewport, bypassCSP: true });
         try {
           const page = browser.context.pages()[0] ?? await browser.context.newPage();
@@ -446,7 +673,12 @@ for (const { name, viewport } of WIDTHS) {
           await page.getByText("Signed in as tester").waitFor();
           await card(page, DEMO).getByRole("button", { name: `More ways to stop ${DEMO.label}` })
             .click();
+          await card(page, DEMO).getByRole("button", { name: `Release the hold on ${DEMO.label}` })
+            .waitFor();
+          await page.getByRole("button", { name: "Show more instances in us-west-2" }).waitFor();
           assertEquals(await violations(page), [], "the list, a Stop menu open");
+          await page.getByRole("searchbox", { name: "Filter" }).fill("box-0");
+          assertEquals(await violations(page), [], "the list, filtered");
           assertEquals(await smallTargets(page), []);
           const labels = await page.locator("button, a").evaluateAll((elements) =>
             elements.map((element) => element.getAttribute("aria-label") ?? element.textContent)

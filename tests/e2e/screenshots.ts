@@ -25,6 +25,9 @@ try {
   });
   await gameServer.getByRole("button", { name: "Start game-server (us-west-2)" }).click();
   await gameServer.locator('.state-text:text-is("pending")').waitFor();
+  // A hold, with its line and Release.
+  await page.getByRole("button", { name: "Keep 4 h: dev-box (us-west-2)" }).click();
+  await page.getByRole("button", { name: "Release the hold on dev-box (us-west-2)" }).waitFor();
   await page.setViewportSize({ width: 1100, height: 760 });
   await page.screenshot({ path: "docs/dashboard-desktop.png" });
   await page.setViewportSize({ width: 360, height: 740 });

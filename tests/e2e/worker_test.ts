@@ -53,12 +53,16 @@ const UNKNOWN_ID = "i-0000000000000dead";
  * 104,705); DNS that follows instances and the wake page (issue 16: the
  * Route53 and Cloudflare clients, the rules, the page; the demo also the
  * Route53 simulator) added 11.9 KiB to production (92,663 → 104,841 bytes) and
- * 15.3 KiB to the demo (104,705 → 120,355), so 94 → 105 and 106 → 120; plus
+ * 15.3 KiB to the demo (104,705 → 120,355), so 94 → 105 and 106 → 120; the
+ * dashboard's holds, last change, Show more and filter (issue 18's page, part
+ * 2: mostly its script, a string in the bundle) 2.9 KiB to production
+ * (104,845 → 107,828 bytes) and 2.9 KiB to the demo (120,358 → 123,375), so
+ * 105 → 108 and 120 → 123; plus
  * room for small changes. Crossing one is a decision to take in review (raise it, or make
  * the bundle smaller), not something `deno task build` shouts about.
  * Cloudflare's own limit is 3 MiB gzipped on the free plan.
  */
-const BUNDLE_GZIP_BUDGET_BYTES = { build: 105 * 1024, "build:demo": 120 * 1024 } as const;
+const BUNDLE_GZIP_BUDGET_BYTES = { build: 108 * 1024, "build:demo": 123 * 1024 } as const;
 
 const granted = await workerdGranted();
 if (!granted) {

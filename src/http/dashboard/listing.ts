@@ -6,9 +6,14 @@
  * @module
  */
 import type { Ec2Client } from "../../aws/ec2.ts";
-import { toApiError } from "../errors.ts";
+import { ApiError, toApiError } from "../errors.ts";
 import { instanceView, listInstances } from "../../domain/instances.ts";
-import { listInstancePage, type PageRequest, scopedFilters } from "../../domain/instance_pages.ts";
+import {
+  listInstancePage,
+  type PageRequest,
+  PageTokenError,
+  scopedFilters,
+} from "../../domain/instance_pages.ts";
 import { type PlanSettings, regionPlanner } from "../../domain/plans.ts";
 import { instanceAllowed, type KeyScope, scopeDenial } from "../../domain/scopes.ts";
 import type { RegionListing } from "./page.ts";
@@ -50,6 +55,8 @@ export interface ListingSource {
 export interface PagedRegionListing extends RegionListing {
   /** For `GET /instance/<region>?limit=…&next_token=…`; null when this is all. */
   next_token: string | null;
+  /** Why the region could not be listed, as the API would answer it; absent when it was. */
+  failure?: ApiError;
 }
 
 /**
@@ -66,14 +73,14 @@ export async function regionListing(
   page?: PageRequest,
 ): Promise<PagedRegionListing> {
   const denial = scopeDenial(scope, { action: "read", region });
-  if (denial) return { region, instances: [], error: denial, next_token: null };
+  if (denial) {
+    const failure = new ApiError(403, "scope", denial);
+    return { region, instances: [], error: denial, next_token: null, failure };
+  }
   if (!source.ec2) {
-    return {
-      region,
-      instances: [],
-      error: "AWS credentials are not configured on the server",
-      next_token: null,
-    };
+    const error = "AWS credentials are not configured on the server";
+    const failure = new ApiError(503, "aws", error);
+    return { region, instances: [], error, next_token: null, failure };
   }
   try {
     const filters = scopedFilters({}, scope);
@@ -93,6 +100,9 @@ export async function regionListing(
       next_token: nextToken,
     };
   } catch (error) {
-    return { region, instances: [], error: toApiError(error).title, next_token: null };
+    const failure = error instanceof PageTokenError
+      ? new ApiError(422, "next_token", error.message)
+      : toApiError(error);
+    return { region, instances: [], error: failure.title, next_token: null, failure };
   }
 }

@@ -62,12 +62,54 @@ export function nextText(next: InstanceView["next"]): string {
   return `${verb} at ${next.at.slice(11, 16)} UTC: ${next.reason}`;
 }
 
+/**
+ * Who last changed the instance, how, and how long ago, seen at `now`:
+ * "stopped by key ci, 2 h ago"; empty without a readable tag. The page's
+ * script words it the same way, and keeps "ago" current.
+ */
+export function lastChangeText(last: InstanceView["last_change"], now: Date): string {
+  if (!last) return "";
+  const at = Date.parse(last.at);
+  if (Number.isNaN(at)) return "";
+  const done = LAST_DONE[last.action] ?? `${last.action}ed`;
+  return `${done} by ${last.by}, ${agoText((now.getTime() - at) / 1000)}`;
+}
+
+/** The past tense of each action the last-change tag records. */
+const LAST_DONE: Record<string, string> = {
+  start: "started",
+  stop: "stopped",
+  reboot: "rebooted",
+};
+
+/** How long ago, in words; the page's script says it the same way. */
+export function agoText(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.floor(hours / 24)} d ago`;
+}
+
+/**
+ * An active hold in words: "Kept until 15:10 UTC"; empty when not held. The
+ * page's script rewrites the time in the browser's own zone.
+ */
+export function holdText(holdUntil: string | null): string {
+  return holdUntil ? `Kept until ${holdUntil.slice(11, 16)} UTC` : "";
+}
+
 /** One region's section of the page: its instances, or why they could not be listed. */
 export interface RegionListing {
   region: string;
   instances: CardView[];
   /** Why the region could not be listed, in words for the page. */
   error?: string;
+  /** Where the region's next page starts (`GET /?region=<region>&next_token=…&cards=1`); null or absent: no more. */
+  next_token?: string | null;
+  /** The token this listing started at; absent for a region's first page. */
+  token?: string;
 }
 
 /** What the page shows about the session. */
@@ -102,10 +144,16 @@ export function signInPage(options: { nonce: string; notice?: string }): Html {
 
 /** The dashboard: the key's instances per region, with the buttons its scope allows. */
 export function dashboardPage(
-  options: { nonce: string; session: PageSession; regions: readonly RegionListing[] },
+  options: {
+    nonce: string;
+    session: PageSession;
+    regions: readonly RegionListing[];
+    /** When the listing was read; "2 h ago" counts from it. */
+    now?: Date;
+  },
 ): Html {
   const { nonce, session, regions } = options;
-  const actions = BUTTONS.filter(({ action }) => session.actions.includes(action));
+  const card = cardOptions(session, options.now ?? new Date());
   const counts = summary(regions.flatMap(({ instances }) => instances.map(({ state }) => state)));
   return layout(
     nonce,
@@ -117,12 +165,17 @@ export function dashboardPage(
         <a href="/">Refresh</a>
         <form method="post" action="/session/delete"><button type="submit">Sign out</button></form>
         <p id="summary" class="summary">${counts.text}</p>
+        <p class="find"><label for="filter">Filter</label>
+        <input id="filter" type="search" autocomplete="off" spellcheck="false"
+          aria-describedby="filter-note" placeholder="name, state or tag"></p>
+        <p id="filter-note"
+          class="filter-note">Filters the cards loaded on this page by name, state or tag.</p>
         <p id="revoked" class="error" role="alert"
           hidden><span id="revoked-why">Your key is no longer accepted.</span>
         <a href="/">Sign in again</a></p>
       </header>
       <main>
-      ${regions.map((listing) => regionSection(listing, actions))}
+      ${regions.map((listing) => regionSection(listing, card))}
       </main>
       <p id="live" class="sr-only" aria-live="polite"></p>
       <script nonce="${nonce}">${raw(DASHBOARD_SCRIPT)}</script>
@@ -130,34 +183,75 @@ export function dashboardPage(
   );
 }
 
-function regionSection(
-  listing: RegionListing,
-  actions: readonly typeof BUTTONS[number][],
+/** What every card of the page needs besides its instance. */
+interface CardOptions {
+  actions: readonly typeof BUTTONS[number][];
+  /** Whether the key may keep instances (Keep 1 h / 4 h, Release). */
+  hold: boolean;
+  now: Date;
+}
+
+/** The card options for `session`'s key, at `now`. */
+function cardOptions(session: PageSession, now: Date): CardOptions {
+  return {
+    actions: BUTTONS.filter(({ action }) => session.actions.includes(action)),
+    hold: session.actions.includes("hold"),
+    now,
+  };
+}
+
+/**
+ * The cards of one more page of a region, for the page's "Show more": the
+ * same markup the page is rendered with, in a `<ul>` carrying the page after
+ * it (`data-next-token`, empty when this was the last).
+ */
+export function moreCards(
+  options: { session: PageSession; listing: RegionListing; now: Date },
 ): Html {
+  const { listing } = options;
+  const card = cardOptions(options.session, options.now);
+  return html`<ul class="instances" data-next-token="${listing.next_token ?? ""}">${
+    cards(listing, card)
+  }</ul>`;
+}
+
+/** The region's cards; two namesakes in one page are told apart by their ids. */
+function cards(listing: RegionListing, card: CardOptions): Html[] {
+  const { region, instances } = listing;
+  const names = instances.map(({ name }) => name);
+  return instances.map((instance) => {
+    // The region makes a label unique across regions; the id, among namesakes in one.
+    const { id, name } = instance;
+    const twin = name !== null && names.indexOf(name) !== names.lastIndexOf(name);
+    const label = name === null
+      ? `${id} (${region})`
+      : `${name} (${twin ? `${id}, ` : ""}${region})`;
+    return instanceCard(region, instance, label, card);
+  });
+}
+
+function regionSection(listing: RegionListing, card: CardOptions): Html {
   const { region, instances, error } = listing;
+  const more = listing.next_token ?? "";
+  const first = listing.token ?? "";
   let body: Html | string;
   if (error) {
     body = html`<p class="error" role="alert">Could not list ${region}: ${error}</p>`;
   } else if (instances.length === 0) {
     body = html`<p class="empty">No instances this key may see.</p>`;
   } else {
-    const names = instances.map(({ name }) => name);
-    body = html`<ul class="instances">${
-      instances.map((instance) => {
-        // The region makes a label unique across regions; the id, among namesakes in one.
-        const { id, name } = instance;
-        const twin = name !== null && names.indexOf(name) !== names.lastIndexOf(name);
-        const label = name === null
-          ? `${id} (${region})`
-          : `${name} (${twin ? `${id}, ` : ""}${region})`;
-        return instanceCard(region, instance, label, actions);
-      })
-    }</ul>`;
+    body = html`<ul class="instances">${cards(listing, card)}</ul>`;
   }
   return html`
-    <section aria-labelledby="region-${region}" data-region="${region}">
+    <section aria-labelledby="region-${region}" data-region="${region}"
+      data-first="${first}" data-pages=""
+      data-next-token="${more}">
     <h2 id="region-${region}">${region}</h2>
     ${body}
+    <p class="more-row"><button type="button" class="show-more"
+      aria-label="Show more instances in ${region}"${more
+        ? ""
+        : raw(" hidden")}>Show more</button></p>
     <p class="note" role="status"></p>
     </section>
   `;
@@ -167,13 +261,20 @@ function instanceCard(
   region: string,
   instance: CardView,
   label: string,
-  actions: readonly typeof BUTTONS[number][],
+  card: CardOptions,
 ): Html {
   const { id, name, state, type } = instance;
+  const { actions } = card;
   const address = instance.public_ip_address;
+  const next = nextText(instance.next);
+  const held = holdText(instance.hold_until);
+  const last = lastChangeText(instance.last_change, card.now);
+  const tags = Object.entries(instance.tags).map(([key, value]) => `${key}=${value}`).join("\n");
   return html`
     <li class="instance" tabindex="-1" data-region="${region}" data-id="${id}"
-      data-label="${label}"
+      data-label="${label}" data-tags="${tags}" data-hold-until="${instance.hold_until ?? ""}"
+      data-last="${instance.last_change ? JSON.stringify(instance.last_change) : ""}"
+      data-next="${instance.next ? JSON.stringify(instance.next) : ""}"
       data-state="${state}" data-uptime="${instance.uptime_seconds ?? ""}">
     <div class="head"><h3>${name ?? html`<span class="unnamed">no name</span>`}</h3>
     <span class="state"><span class="dot"></span><span class="state-text">${state}</span></span></div>
@@ -187,8 +288,11 @@ function instanceCard(
       : raw(" hidden")}>Copy</button></dd></div>
     <div><dt>Uptime</dt><dd class="uptime">${uptimeText(instance.uptime_seconds)}</dd></div>
     </dl>
-    <p class="next"${nextText(instance.next) ? "" : raw(" hidden")}>${nextText(instance.next)}</p>
+    <p class="next"${next ? "" : raw(" hidden")}>${next}</p>
+    <p class="held"${held ? "" : raw(" hidden")}>${held}</p>
+    <p class="last"${last ? "" : raw(" hidden")}>${last}</p>
     ${actions.length ? actionButtons(region, id, label, state, actions) : ""}
+    ${card.hold ? holdButtons(label, state, instance.hold_until) : ""}
     <p class="message" role="status"></p>
     <p class="updated"></p>
     </li>
@@ -230,6 +334,25 @@ function actionButtons(
       : ""
   }`;
 }
+
+/** Keep 1 h / Keep 4 h while it runs; Release while it is held. */
+function holdButtons(label: string, state: string, holdUntil: string | null): Html {
+  const off = state === "running" ? "" : raw(" disabled");
+  return html`
+    <div
+      class="actions holds">${HOLD_HOURS.map((hours) =>
+        html`
+          <button type="button" data-hold="${hours}"
+            aria-label="Keep ${hours} h: ${label}" ${off}>Keep ${hours} h</button>
+        `
+      )}<button type="button" data-release="1" aria-label="Release the hold on ${label}"${holdUntil
+        ? ""
+        : raw(" hidden")}>Release</button></div>
+  `;
+}
+
+/** The hold lengths the page offers: the API's `{"hours": 1|4}`. */
+const HOLD_HOURS = [1, 4] as const;
 
 /** The counts the page's top line and title show; the page's script counts the same way. */
 export function summary(states: readonly string[]): { text: string; title: string } {

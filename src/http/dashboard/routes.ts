@@ -3,7 +3,8 @@
  * session a browser holds as the `__Host-workwork_session` cookie (a signed,
  * expiring token naming the key entry, never the key: see `../http/session.ts`):
  * `POST /session` signs in, `GET /session` says what the key may do,
- * `DELETE /session` and `POST /session/delete` sign out.
+ * `DELETE /session` and `POST /session/delete` sign out. `GET /?region=…&next_token=…`
+ * renders a region's next page (with `&cards=1`, only its cards, for "Show more").
  *
  * The key travels only in the sign-in form's body: never in a cookie, the
  * page, its script, a URL or a log line. A browser still holding the old
@@ -31,7 +32,8 @@ import {
   type RegionSettings,
   visibleRegions,
 } from "./listing.ts";
-import { dashboardPage, signInPage } from "./page.ts";
+import { dashboardPage, moreCards, signInPage } from "./page.ts";
+import { PAGE_TOKEN_PATTERN } from "../../domain/instance_pages.ts";
 import {
   ICON_PNG_SIZES,
   ICON_SVG,
@@ -141,13 +143,60 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
     // A browser that still holds the key itself gets a session in its place.
     if (token === undefined) await startSession(c, entry);
     const info = sessionInfo(deps.config, entry);
+    const region = c.req.query("region");
+    const pageToken = c.req.query("next_token");
+    if (region !== undefined || pageToken !== undefined) {
+      return await nextPage(c, { nonce, info, entry, region, token: pageToken });
+    }
     const regions = await Promise.all(
       info.regions.map((region) =>
         regionListing(deps, region, entry.scope, c.get("deadline"), { limit: DASHBOARD_PAGE_SIZE })
       ),
     );
-    return c.html(dashboardPage({ nonce, session: info, regions }));
+    return c.html(dashboardPage({ nonce, session: info, regions, now: deps.now() }));
   });
+
+  /**
+   * `GET /?region=<r>&next_token=<t>`: one region from the page `t` starts,
+   * server-rendered: a link that works on its own. With `&cards=1`, only its
+   * cards, in the `<ul>` the page's "Show more" appends (`moreCards`), with
+   * JSON errors.
+   */
+  async function nextPage(
+    c: Context<Env>,
+    request: {
+      nonce: string;
+      info: SessionInfo;
+      entry: ApiKeyEntry;
+      region: string | undefined;
+      token: string | undefined;
+    },
+  ): Promise<Response> {
+    const { nonce, info, entry, region, token } = request;
+    if (region === undefined || !info.regions.includes(region)) {
+      throw new ApiError(
+        404,
+        "region",
+        `Region "${region ?? ""}" is not one this page lists: give one of ${
+          info.regions.map((r) => `"${r}"`).join(", ")
+        }`,
+      );
+    }
+    if (token === undefined || !PAGE_TOKEN_PATTERN.test(token)) {
+      throw new ApiError(422, "next_token", "Give the next_token of the page before this one");
+    }
+    const listing = await regionListing(deps, region, entry.scope, c.get("deadline"), {
+      limit: DASHBOARD_PAGE_SIZE,
+      token,
+    });
+    c.header("cache-control", "no-store");
+    if (c.req.query("cards") === undefined) {
+      const regions = [{ ...listing, token }];
+      return c.html(dashboardPage({ nonce, session: info, regions, now: deps.now() }));
+    }
+    if (listing.failure) throw listing.failure;
+    return c.html(moreCards({ session: info, listing, now: deps.now() }));
+  }
 
   app.post("/session", async (c) => {
     refuseCrossSite(c);

@@ -56,6 +56,24 @@ export const DASHBOARD_SCRIPT: string = `
       ": " + plan.reason;
   }
 
+  var DONE = { start: "started", stop: "stopped", reboot: "rebooted" };
+  var PAGE_SIZE = 50;
+  /** "stopped by key ci, 2 h ago" (page.ts's lastChangeText). */
+  function lastText(last) {
+    if (!last || isNaN(Date.parse(last.at))) return "";
+    var minutes = Math.floor((Date.now() - Date.parse(last.at)) / 60000);
+    var hours = Math.floor(minutes / 60);
+    var ago = minutes < 1 ? "just now" : minutes < 60 ? minutes + " min ago"
+      : hours < 24 ? hours + " h ago" : Math.floor(hours / 24) + " d ago";
+    return (DONE[last.action] || last.action + "ed") + " by " + last.by + ", " + ago;
+  }
+  function holdText(until) { return until ? "Kept until " + hhmm(new Date(until)) : ""; }
+  function line(row, selector, text) {
+    var element = row.querySelector(selector);
+    if (element.textContent !== text) element.textContent = text;
+    element.hidden = !text;
+  }
+
   function hhmm(date) { return two(date.getHours()) + ":" + two(date.getMinutes()); }
 
   function say(row, text, kind, isError) {
@@ -83,6 +101,13 @@ export const DASHBOARD_SCRIPT: string = `
     uptime.textContent = uptimeText(Number(row.dataset.uptime) + elapsed);
   }
 
+  /** The lines the server wrote in UTC, in the browser's zone, and "ago" kept current. */
+  function times(row) {
+    line(row, ".last", lastText(row.dataset.last ? JSON.parse(row.dataset.last) : null));
+    line(row, ".held", holdText(row.dataset.holdUntil));
+    if (row.dataset.next) line(row, ".next", nextText(JSON.parse(row.dataset.next)));
+  }
+
   function summarize() {
     var states = cards().map(function (row) { return row.dataset.state; })
       .filter(function (s) { return s !== "gone"; });
@@ -100,10 +125,15 @@ export const DASHBOARD_SCRIPT: string = `
     var state = row.dataset.state;
     var busy = row.dataset.busy === "1";
     var focused = row.contains(document.activeElement) ? document.activeElement : null;
-    row.querySelectorAll("button[data-action], button.more").forEach(function (button) {
+    row.querySelectorAll("button[data-action], button.more, button[data-hold]").forEach(function (button) {
       var wanted = button.dataset.action === "start" ? "stopped" : "running";
       button.disabled = revoked || busy || state !== wanted;
     });
+    var release = row.querySelector("button[data-release]");
+    if (release) {
+      release.hidden = !row.dataset.holdUntil;
+      release.disabled = revoked || busy;
+    }
     if (busy || revoked || state !== "running") openMenu(row, false);
     // A disabled button drops the focus to the page: keep it on the card, and
     // hand it to the card's first action once there is one again.
@@ -128,9 +158,11 @@ export const DASHBOARD_SCRIPT: string = `
     address.textContent = view.public_ip_address || "\\u2014";
     address.title = view.public_dns_name || "";
     row.querySelector(".copy").hidden = !view.public_ip_address;
-    var next = row.querySelector(".next");
-    next.textContent = nextText(view.next);
-    next.hidden = !next.textContent;
+    row.dataset.next = view.next ? JSON.stringify(view.next) : "";
+    row.dataset.last = view.last_change ? JSON.stringify(view.last_change) : "";
+    row.dataset.holdUntil = view.hold_until || "";
+    if (!view.next) line(row, ".next", "");
+    times(row);
     row.dataset.uptime = view.uptime_seconds === null ? "" : String(view.uptime_seconds);
     row.dataset.at = String(Date.now());
     row.querySelector(".updated").textContent = "updated " + hhmm(new Date());
@@ -147,19 +179,22 @@ export const DASHBOARD_SCRIPT: string = `
   }
 
   /** Resolves to the answer, its JSON read; rejects with "timeout" or "offline". */
-  function request(method, url) {
+  function request(method, url, json) {
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
+    var headers = { accept: "application/json" };
+    if (json) headers["content-type"] = "application/json";
     return fetch(url, {
       method: method,
       credentials: "same-origin",
-      headers: { accept: "application/json" },
+      headers: headers,
+      body: json ? JSON.stringify(json) : undefined,
       signal: controller.signal,
     }).then(function (response) {
       return response.text().then(function (text) {
         clearTimeout(timer);
         var body = null;
-        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+        try { body = text ? JSON.parse(text) : null; } catch (e) { body = text; }
         if (response.status === 401) revoke(body);
         return { status: response.status, ok: response.ok, body: body };
       });
@@ -176,7 +211,7 @@ export const DASHBOARD_SCRIPT: string = `
   }
 
   function explain(answer) {
-    var errors = answer.body && answer.body.errors;
+    var errors = answer.body && typeof answer.body === "object" && answer.body.errors;
     var title = errors && errors[0] ? errors[0].title : "";
     var status = answer.status;
     if (status === 401 && /session/i.test(title)) return "your session has ended";
@@ -196,7 +231,7 @@ export const DASHBOARD_SCRIPT: string = `
     if (revoked) return;
     revoked = true;
     clearTimeout(liveTimer);
-    var errors = body && body.errors;
+    var errors = body && typeof body === "object" && body.errors;
     if (errors && errors[0] && /session/i.test(errors[0].title)) {
       document.getElementById("revoked-why").textContent = "Your session has ended.";
     }
@@ -284,6 +319,98 @@ export const DASHBOARD_SCRIPT: string = `
     });
   }
 
+  /** Keep (\`hours\`) or release (no hours) the instance; then reads it for its new plan. */
+  function keep(row, hours) {
+    var what = hours ? "keep " + label(row) + " for " + hours + " h" : "release the hold on " + label(row);
+    row.dataset.busy = "1";
+    enable(row);
+    say(row, (hours ? "Keeping " + label(row) : "Releasing " + label(row)) + "\\u2026", "busy");
+    request(hours ? "POST" : "DELETE", path(row, "hold"), hours ? { hours: hours } : null).then(function (answer) {
+      done(row);
+      if (!answer.ok) { say(row, "Could not " + what + ": " + explain(answer), "state", true); return; }
+      return read(row).then(function () {
+        say(row, hours ? label(row) + " is kept until " + hhmm(new Date(answer.body.hold_until))
+          : "The hold on " + label(row) + " is released", "state");
+      });
+    }, function (error) {
+      done(row);
+      return read(row).then(function () {
+        say(row, "Could not " + what + ": " + unanswered(error) +
+          ". It may not have happened: the card shows what the server reports; try again if it is still needed", "state", true);
+      });
+    });
+  }
+
+  /** Loads the region's next page of cards, drawn by the server, and appends them. */
+  function showMore(section, button) {
+    var token = section.dataset.nextToken;
+    var note = section.querySelector(".note");
+    button.disabled = true;
+    button.textContent = "Loading\\u2026";
+    request("GET", "/?region=" + encodeURIComponent(section.dataset.region) + "&next_token=" +
+      encodeURIComponent(token) + "&cards=1").then(function (answer) {
+      button.disabled = revoked;
+      button.textContent = "Show more";
+      if (!answer.ok || typeof answer.body !== "string") {
+        note.textContent = "Could not load more of " + section.dataset.region + ": " + explain(answer);
+        return;
+      }
+      var page = document.createElement("template");
+      page.innerHTML = answer.body;
+      var list = page.content.querySelector("ul[data-next-token]");
+      if (!list) {
+        note.textContent = "Could not load more of " + section.dataset.region + ": your session has ended. Reload the page to sign in again";
+        return;
+      }
+      var target = section.querySelector("ul.instances");
+      if (!target) {
+        target = document.createElement("ul");
+        target.className = "instances";
+        section.insertBefore(target, section.querySelector(".more-row"));
+        var empty = section.querySelector(".empty");
+        if (empty) empty.remove();
+      }
+      var added = Array.prototype.slice.call(list.children).filter(function (row) {
+        return !target.querySelector('li.instance[data-id="' + row.dataset.id + '"]');
+      });
+      added.forEach(function (row) { target.appendChild(row); arrive(row); });
+      section.dataset.pages += (section.dataset.pages ? " " : "") + token;
+      section.dataset.nextToken = list.dataset.nextToken;
+      button.hidden = !list.dataset.nextToken;
+      note.textContent = added.length + " more loaded in " + section.dataset.region +
+        (list.dataset.nextToken ? "" : ": that is all of them");
+      if (added[0]) { added[0].focus(); }
+      else if (button.hidden) { section.querySelector("h2").setAttribute("tabindex", "-1"); section.querySelector("h2").focus(); }
+      filter();
+      summarize();
+    }, function (error) {
+      button.disabled = revoked;
+      button.textContent = "Show more";
+      note.textContent = "Could not load more of " + section.dataset.region + ": " + unanswered(error);
+    });
+  }
+
+  /** Shows the loaded cards whose name, id, state or a tag holds every word of the filter. */
+  function filter() {
+    var box = document.getElementById("filter");
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var all = cards();
+    var shown = 0;
+    all.forEach(function (row) {
+      var text = (row.dataset.label + " " + row.dataset.id + " " + row.dataset.state + "\\n" +
+        row.dataset.tags).toLowerCase();
+      var match = words.every(function (word) { return text.indexOf(word) >= 0; });
+      row.hidden = !match;
+      if (match) shown++;
+    });
+    var more = document.querySelectorAll("section[data-next-token]:not([data-next-token=''])").length;
+    var note = words.length
+      ? shown + " of the " + all.length + " cards loaded match"
+      : "Filters the cards loaded on this page by name, state or tag";
+    if (words.length && more) note += "; instances not loaded yet (Show more) are not searched";
+    document.getElementById("filter-note").textContent = note + ".";
+  }
+
   /** Reads each region's list and updates its cards; busy cards follow their own checks. */
   function refreshAll() {
     if (revoked) return;
@@ -292,7 +419,19 @@ export const DASHBOARD_SCRIPT: string = `
     document.querySelectorAll("section[data-region]").forEach(function (section) {
       var region = section.dataset.region;
       var rows = Array.prototype.slice.call(section.querySelectorAll("li.instance"));
-      request("GET", "/instance/" + encodeURIComponent(region)).then(function (answer) {
+      // The pages loaded, each read as it was loaded: bounded work however large the region.
+      var tokens = [section.dataset.first || ""].concat(section.dataset.pages ? section.dataset.pages.split(" ") : []);
+      Promise.all(tokens.map(function (token) {
+        return request("GET", "/instance/" + encodeURIComponent(region) + "?limit=" + PAGE_SIZE +
+          (token ? "&next_token=" + encodeURIComponent(token) : ""));
+      })).then(function (answers) {
+        var failed = answers.filter(function (a) { return !a.ok; })[0];
+        var answer = failed || { ok: true, body: { instances: [].concat.apply([], answers.map(function (a) { return a.body.instances; })) } };
+        var last = answers[answers.length - 1];
+        if (!failed && last.body.next_token && !section.dataset.nextToken) {
+          section.dataset.nextToken = last.body.next_token;
+          section.querySelector(".show-more").hidden = false;
+        }
         if (!answer.ok) {
           rows.forEach(function (row) {
             if (row.dataset.busy !== "1") say(row, "Could not refresh " + label(row) + ": " + explain(answer), "read", true);
@@ -314,7 +453,8 @@ export const DASHBOARD_SCRIPT: string = `
         });
         var note = section.querySelector(".note");
         var text = added ? added + " more in " + region + " since the page loaded: reload to see them" : "";
-        if (note.textContent !== text) note.textContent = text;
+        if (added || /since the page loaded/.test(note.textContent)) note.textContent = text;
+        filter();
       }, function (error) {
         rows.forEach(function (row) {
           if (row.dataset.busy !== "1") {
@@ -365,8 +505,15 @@ export const DASHBOARD_SCRIPT: string = `
     if (!row || button.disabled) return;
     if (button.classList.contains("more")) openMenu(row, button.getAttribute("aria-expanded") !== "true");
     else if (button.dataset.action) act(row, button.dataset.action, button.dataset.option);
+    else if (button.dataset.hold) keep(row, Number(button.dataset.hold));
+    else if (button.dataset.release) keep(row, 0);
     else if (button.classList.contains("copy")) copy(row, button);
   });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button.show-more");
+    if (button && !button.disabled) showMore(button.closest("section"), button);
+  });
+  document.getElementById("filter").addEventListener("input", filter);
 
   document.addEventListener("keydown", function (event) {
     var row = event.key === "Escape" && event.target.closest && event.target.closest("li.instance");
@@ -374,13 +521,16 @@ export const DASHBOARD_SCRIPT: string = `
     if (toggle) { openMenu(row, false); toggle.focus(); }
   });
 
-  var now = new Date();
-  cards().forEach(function (row) {
+  /** A card the server drew, on the page or from Show more, taken in hand. */
+  function arrive(row) {
     row.dataset.at = String(Date.now());
-    row.querySelector(".updated").textContent = "updated " + hhmm(now);
+    row.querySelector(".updated").textContent = "updated " + hhmm(new Date());
+    times(row);
+    enable(row);
     if (SETTLING[row.dataset.state]) read(row);
-  });
+  }
+  cards().forEach(arrive);
   liveTimer = setTimeout(liveTick, LIVE_MS);
-  setInterval(function () { cards().forEach(tick); }, 30000);
+  setInterval(function () { cards().forEach(function (row) { tick(row); times(row); }); }, 30000);
 })();
 `.replace(/^\s+/gm, "");

@@ -67,7 +67,14 @@ border:1px dashed var(--line);font-weight:400;cursor:not-allowed}
 .primary,[data-action=start]{background:var(--go);border-color:var(--go);color:#fff;font-weight:600}
 .primary{background:var(--primary);border-color:var(--primary)}
 [data-action=stop]{color:var(--bad);border-color:var(--bad)}
-.message,.next{margin:0;font-size:.9rem;color:var(--muted)}
+.message,.next,.held,.last{margin:0;font-size:.9rem;color:var(--muted)}
+.held{color:var(--text);font-weight:600}
+.holds button{padding:.4rem .5rem}
+.find{margin:0;display:flex;align-items:center;gap:.5rem;flex:1 1 16rem}
+.find input{flex:1;width:auto}
+.filter-note{flex-basis:100%;margin:0;font-size:.85rem;color:var(--muted)}
+.more-row{margin:.75rem 0 0}
+.more-row:has(>[hidden]){display:none}
 .message:empty,.note:empty{margin-top:-.75rem}
 .updated{margin:-.5rem 0 0;font-size:.85rem;color:var(--muted)}
 .updated:empty{display:none}

@@ -245,11 +245,18 @@ Deno.test("a region EC2 cannot list shows why in its section; the page still loa
   assertMatch(text, /class="error" role="alert">Could not list us-west-2: EC2 rejected/);
 });
 
-Deno.test("the page with the demo's five instances stays under 30 KB", async () => {
+// 30 KB until holds, the last change, Show more and the filter came (issue 18's
+// page, part 2): the script grew by 6.8 KB, the page to 39 KB, 10 KB gzipped.
+Deno.test("the page with the demo's five instances stays under 40 KB, 11 KB gzipped", async () => {
   const service = await createService({ API_KEY, DEMO: "true" }, { demo: createDemo });
   const response = await service.app.request(`${SITE}/`, { headers: SIGNED_IN });
-  const bytes = (await response.arrayBuffer()).byteLength;
-  assert(bytes < 30 * 1024, `${bytes} bytes`);
+  const body = new Uint8Array(await response.arrayBuffer());
+  const bytes = body.byteLength;
+  assert(bytes < 40 * 1024, `${bytes} bytes`);
+  const gzipped = await new Response(
+    new Blob([body]).stream().pipeThrough(new CompressionStream("gzip")),
+  ).arrayBuffer();
+  assert(gzipped.byteLength < 11 * 1024, `${gzipped.byteLength} bytes gzipped`);
   const signInBytes = (await (await service.app.request(`${SITE}/`)).arrayBuffer()).byteLength;
   assert(signInBytes < 30 * 1024, `${signInBytes} bytes`);
 });
