@@ -20,6 +20,7 @@ import {
   type InstanceDescription,
   itemSet,
   renderCompact,
+  reservationItem,
   stateXml,
   type XmlElement,
 } from "./_ec2_xml.ts";
@@ -64,12 +65,7 @@ export function motoErrorXml(code: string, message: string): string {
 
 /** One `reservationSet` item as moto writes it. */
 export function motoReservationItem(instance: InstanceDescription): Children {
-  return [
-    el("reservationId", instance.reservationId),
-    el("ownerId", MOTO_OWNER_ID),
-    el("groupSet", []),
-    itemSet("instancesSet", [motoInstanceItem(instance)]),
-  ];
+  return reservationItem(instance, { ownerId: MOTO_OWNER_ID, instanceItem: motoInstanceItem });
 }
 
 function motoInstanceItem(i: InstanceDescription): Children {

@@ -165,16 +165,23 @@ export interface InstanceDescription {
 
 /**
  * One `reservationSet` item holding one instance, with the fields a real
- * answer carries, so answers are real-sized.
+ * answer carries, so answers are real-sized; `dialect` gives another
+ * account and instance layout (moto's).
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
  */
-export function reservationItem(instance: InstanceDescription): Children {
+export function reservationItem(
+  instance: InstanceDescription,
+  dialect: { ownerId: string; instanceItem: (i: InstanceDescription) => Children } = {
+    ownerId: OWNER_ID,
+    instanceItem,
+  },
+): Children {
   return [
     el("reservationId", instance.reservationId),
-    el("ownerId", OWNER_ID),
+    el("ownerId", dialect.ownerId),
     el("groupSet", []),
-    itemSet("instancesSet", [instanceItem(instance)]),
+    itemSet("instancesSet", [dialect.instanceItem(instance)]),
   ];
 }
 
