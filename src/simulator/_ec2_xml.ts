@@ -185,18 +185,29 @@ export function reservationItem(
   ];
 }
 
-function instanceItem(i: InstanceDescription): Children {
+/**
+ * An instance's own fields from `instanceId` to `launchTime`, in the order
+ * both dialects write them; `dnsName` left out when `withDnsName` is false
+ * (moto, while the instance is stopped).
+ */
+export function instanceFacts(i: InstanceDescription, withDnsName = true): Children {
   return [
     el("instanceId", i.id),
     el("imageId", i.imageId),
     stateXml("instanceState", i.state),
     el("privateDnsName", i.privateDnsName),
-    el("dnsName", i.publicDnsName),
+    withDnsName ? el("dnsName", i.publicDnsName) : undefined,
     el("reason", i.reason),
     el("amiLaunchIndex", 0),
     el("productCodes", []),
     el("instanceType", i.type),
     el("launchTime", i.launchTime),
+  ];
+}
+
+function instanceItem(i: InstanceDescription): Children {
+  return [
+    ...instanceFacts(i),
     el("placement", [
       el("availabilityZone", i.availabilityZone),
       el("groupName", null),
