@@ -11,6 +11,7 @@
 import { CredentialsError, type TemporaryCredentials } from "./_credentials_error.ts";
 import { type IniSections, parseIni } from "./_ini.ts";
 import { readCredentials } from "./_metadata.ts";
+import type { AssumeRoleRequest } from "./sts.ts";
 
 /** A profile's settings, merged from both files. */
 export type Profile = Readonly<Record<string, string>>;
@@ -54,12 +55,7 @@ export interface ProfileHost {
   /** Names the source in errors. */
   source: string;
   assumeRole(
-    role: {
-      roleArn: string;
-      roleSessionName: string;
-      externalId?: string;
-      durationSeconds?: number;
-    },
+    role: AssumeRoleRequest,
     with_: TemporaryCredentials,
     region: string | undefined,
   ): Promise<TemporaryCredentials>;

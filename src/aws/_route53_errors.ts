@@ -4,56 +4,34 @@
  *
  * @module
  */
+import { AwsServiceError, AwsTransportError, type TransportFailure } from "./_service_errors.ts";
 
 /**
  * Route53 answered with its error envelope
  * (`<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`).
  * @see https://docs.aws.amazon.com/Route53/latest/APIReference/CommonErrors.html
  */
-export class Route53Error extends Error {
-  /** Route53's error code, e.g. `NoSuchHostedZone`, `InvalidChangeBatch`. */
-  readonly code: string;
+export class Route53Error extends AwsServiceError {
+  override name = "Route53Error";
   /** `Sender` or `Receiver`, as the envelope's `Type` says; null when absent. */
   readonly type: string | null;
-  /** The HTTP status Route53 answered with. */
-  readonly status: number;
-  /** Route53's request id, or null when the envelope had none. */
-  readonly requestId: string | null;
 
   constructor(
     code: string,
     message: string,
     options: { status: number; type?: string | null; requestId?: string | null },
   ) {
-    super(message);
-    this.name = "Route53Error";
-    this.code = code;
+    super(code, message, options);
     this.type = options.type ?? null;
-    this.status = options.status;
-    this.requestId = options.requestId ?? null;
   }
 }
 
 /** Why no usable Route53 answer arrived. */
-export type Route53Failure = "timeout" | "network" | "protocol";
+export type Route53Failure = TransportFailure;
 
 /** No usable answer came from Route53. */
-export class Route53TransportError extends Error {
-  /** Why no usable answer arrived. */
-  readonly failure: Route53Failure;
-  /** The HTTP status of the unusable answer, when there was one. */
-  readonly status: number | null;
-
-  constructor(
-    failure: Route53Failure,
-    message: string,
-    options: { status?: number | null; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = "Route53TransportError";
-    this.failure = failure;
-    this.status = options.status ?? null;
-  }
+export class Route53TransportError extends AwsTransportError {
+  override name = "Route53TransportError";
 }
 
 /**

@@ -9,7 +9,7 @@
  * @module
  */
 import { partitionSuffix } from "./endpoints.ts";
-import type { TransportFailure } from "./ec2_errors.ts";
+import { AwsServiceError, AwsTransportError } from "./_service_errors.ts";
 import { Ec2Signer } from "./signer.ts";
 import type { AwsCredentials } from "./credentials.ts";
 import { deadline, type Fetch, type OutboundOptions, withRetries } from "../net/retry.ts";
@@ -65,14 +65,9 @@ const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 export type { Fetch } from "../net/retry.ts";
 
-/** CloudWatch answered with its error envelope. */
-export class CloudWatchError extends Error {
-  /** CloudWatch's error code, e.g. `Throttling`, `InvalidNextToken`. */
-  readonly code: string;
-  /** The HTTP status CloudWatch answered with. */
-  readonly status: number;
-  /** CloudWatch's request id, or null when the envelope had none. */
-  readonly requestId: string | null;
+/** CloudWatch answered with its error envelope (`code` e.g. `Throttling`, `InvalidNextToken`). */
+export class CloudWatchError extends AwsServiceError {
+  override name = "CloudWatchError";
   /** Whether sending the same request again may succeed. */
   readonly retryable: boolean;
 
@@ -81,32 +76,14 @@ export class CloudWatchError extends Error {
     message: string,
     options: { status: number; requestId?: string | null },
   ) {
-    super(message);
-    this.name = "CloudWatchError";
-    this.code = code;
-    this.status = options.status;
-    this.requestId = options.requestId ?? null;
+    super(code, message, options);
     this.retryable = RETRYABLE_CODES.has(code) || RETRYABLE_STATUSES.has(options.status);
   }
 }
 
 /** No usable answer came from CloudWatch. */
-export class CloudWatchTransportError extends Error {
-  /** Why no usable answer arrived. */
-  readonly failure: TransportFailure;
-  /** The HTTP status of the unusable answer, when there was one. */
-  readonly status: number | null;
-
-  constructor(
-    failure: TransportFailure,
-    message: string,
-    options: { status?: number | null; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
-    this.name = "CloudWatchTransportError";
-    this.failure = failure;
-    this.status = options.status ?? null;
-  }
+export class CloudWatchTransportError extends AwsTransportError {
+  override name = "CloudWatchTransportError";
 }
 
 /**

@@ -31,7 +31,7 @@ import {
 } from "./_metadata.ts";
 import { profileCredentials, ProfileError, profileOf, readSharedFiles } from "./_profiles.ts";
 import { cachedSource, REFRESH_BEFORE_MS } from "./_refresh.ts";
-import { assumeRole, assumeRoleWithWebIdentity } from "./sts.ts";
+import { assumeRole, type AssumeRoleRequest, assumeRoleWithWebIdentity } from "./sts.ts";
 
 export { CredentialsError, ProfileError, type TemporaryCredentials };
 export { cachedSource, REFRESH_BEFORE_MS };
@@ -277,12 +277,7 @@ function stsCaller(host: CredentialHost, now: () => Date) {
     },
     async assumeRole(
       source: string,
-      role: {
-        roleArn: string;
-        roleSessionName: string;
-        externalId?: string;
-        durationSeconds?: number;
-      },
+      role: AssumeRoleRequest,
       with_: TemporaryCredentials,
       region: string | undefined,
     ): Promise<TemporaryCredentials> {

@@ -69,9 +69,12 @@ export async function assumeRoleWithWebIdentity(
   );
 }
 
+/** What `AssumeRole` takes: a role, and the external id its trust policy may ask for. */
+export type AssumeRoleRequest = AssumeRoleParams & { externalId?: string };
+
 /** `AssumeRole`, signed with `credentials` (the source profile's). */
 export async function assumeRole(
-  params: AssumeRoleParams & { externalId?: string },
+  params: AssumeRoleRequest,
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
   options: StsOptions,
 ): Promise<TemporaryCredentials> {

@@ -11,14 +11,9 @@ import {
   CloudflareError,
   RECORD_NOT_FOUND_CODE,
 } from "../cloudflare/dns.ts";
-import { isInZone, ZoneCache } from "./_dns_names.ts";
-import {
-  type DnsCallOptions,
-  DnsError,
-  type DnsProvider,
-  DnsWriteResult,
-  DnsZone,
-} from "./_dns_provider.ts";
+import { ZoneCache } from "./_dns_names.ts";
+import { bare, guardedBy, zoneFinder } from "./_dns_zones.ts";
+import { DnsError, type DnsProvider, DnsWriteResult, DnsZone } from "./_dns_provider.ts";
 
 /** A {@linkcode DnsProvider} writing to Cloudflare through `client`. */
 export function cloudflareDnsProvider(
@@ -30,27 +25,10 @@ export function cloudflareDnsProvider(
     return found.length === 0 ? null : { id: found[0].id, name: zoneName };
   }, options.now);
 
-  async function zoneFor(hostName: string, call: DnsCallOptions = {}): Promise<DnsZone> {
-    const name = bare(hostName);
-    if (call.zone !== undefined) {
-      const zone = await zones.named(bare(call.zone));
-      if (zone === null) {
-        throw new DnsError(
-          "no_zone",
-          `No Cloudflare zone the token can see is named "${bare(call.zone)}"`,
-        );
-      }
-      if (!isInZone(name, zone.name)) {
-        throw new DnsError("outside_zone", `"${name}" is not inside zone "${zone.name}"`);
-      }
-      return zone;
-    }
-    const zone = await zones.longestMatch(name);
-    if (zone === null) {
-      throw new DnsError("no_zone", `No Cloudflare zone the token can see holds "${name}"`);
-    }
-    return zone;
-  }
+  const zoneFor = zoneFinder(zones, {
+    named: (zone) => `No Cloudflare zone the token can see is named "${zone}"`,
+    holding: (name) => `No Cloudflare zone the token can see holds "${name}"`,
+  });
 
   return {
     name: "cloudflare",
@@ -117,13 +95,7 @@ async function deleteQuietly(
   }
 }
 
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asDnsError(error);
-  }
-}
+const guarded = guardedBy(asDnsError);
 
 function asDnsError(error: unknown): unknown {
   if (error instanceof DnsError) return error;
@@ -135,8 +107,4 @@ function asDnsError(error: unknown): unknown {
     });
   }
   return error;
-}
-
-function bare(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
 }

@@ -12,9 +12,9 @@ import {
   Route53Error,
   Route53TransportError,
 } from "../aws/route53.ts";
-import { isInZone, ZoneCache } from "./_dns_names.ts";
+import { ZoneCache } from "./_dns_names.ts";
+import { bare, guardedBy, zoneFinder } from "./_dns_zones.ts";
 import {
-  type DnsCallOptions,
   DnsError,
   type DnsProvider,
   DnsRecordType,
@@ -53,22 +53,10 @@ export function route53DnsProvider(
     return found.length === 0 ? null : { id: found[0].id, name: zoneName };
   }, options.now);
 
-  async function zoneFor(hostName: string, call: DnsCallOptions = {}): Promise<DnsZone> {
-    const name = bare(hostName);
-    if (call.zone !== undefined) {
-      const zone = await zones.named(bare(call.zone));
-      if (zone === null) {
-        throw new DnsError("no_zone", `No public hosted zone is named "${bare(call.zone)}"`);
-      }
-      if (!isInZone(name, zone.name)) {
-        throw new DnsError("outside_zone", `"${name}" is not inside zone "${zone.name}"`);
-      }
-      return zone;
-    }
-    const zone = await zones.longestMatch(name);
-    if (zone === null) throw new DnsError("no_zone", `No public hosted zone holds "${name}"`);
-    return zone;
-  }
+  const zoneFor = zoneFinder(zones, {
+    named: (zone) => `No public hosted zone is named "${zone}"`,
+    holding: (name) => `No public hosted zone holds "${name}"`,
+  });
 
   return {
     name: "route53",
@@ -116,13 +104,7 @@ export function route53DnsProvider(
   };
 }
 
-async function guarded<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw asDnsError(error);
-  }
-}
+const guarded = guardedBy(asDnsError);
 
 function asDnsError(error: unknown): unknown {
   if (error instanceof DnsError) return error;
@@ -142,10 +124,6 @@ function asDnsError(error: unknown): unknown {
     });
   }
   return error;
-}
-
-function bare(name: string): string {
-  return name.toLowerCase().replace(/\.$/, "");
 }
 
 function sameValues(a: readonly string[], b: readonly string[]): boolean {

@@ -52,8 +52,15 @@ const KEYED = [
   { apiKeyCookie: [] },
 ];
 
+/** A response of JSON in the shape of the schema `schema`. */
+function answer(description: string, schema: string): Json {
+  return { description, content: { "application/json": { schema: ref(schema) } } };
+}
 function error(description: string): Json {
-  return { description, content: { "application/json": { schema: ref("Error") } } };
+  return answer(description, "Error");
+}
+function htmlAnswer(description: string): Json {
+  return { description, content: { "text/html": { schema: { type: "string" } } } };
 }
 
 const AUTH_ERRORS = {
@@ -144,10 +151,10 @@ const CHANGE_OPERATION: Json = {
         },
       },
     },
-    "202": {
-      description: "With `wait`: the deadline passed first; the instance as it is now",
-      content: { "application/json": { schema: ref("ChangedInstance") } },
-    },
+    "202": answer(
+      "With `wait`: the deadline passed first; the instance as it is now",
+      "ChangedInstance",
+    ),
     "204": { description: "EC2 accepted the change" },
     ...AUTH_ERRORS,
     ...EC2_ERRORS,
@@ -268,10 +275,7 @@ const HOLD_PATH_ITEM: Json = {
       },
     },
     responses: {
-      "200": {
-        description: "The hold is set",
-        content: { "application/json": { schema: ref("Hold") } },
-      },
+      "200": answer("The hold is set", "Hold"),
       ...AUTH_ERRORS,
       ...EC2_ERRORS,
       ...BODY_ERRORS,
@@ -301,6 +305,30 @@ const SIGN_OUT: Json = {
     "403": error("Sent from another site (`origin`)"),
   },
 };
+
+/**
+ * One entry of a sweep report's `actions` (or, with `stop_at`, its
+ * `warnings`): what was done, or is to come, to which instance and why.
+ */
+function sweepEntry(actions: string[], extra: Json = {}): Json {
+  return {
+    type: "object",
+    required: ["region", "instance_id", "name", "action", "reason", "outcome"],
+    properties: {
+      region: { type: "string" },
+      instance_id: {
+        type: ["string", "null"],
+        description: "null (with `name`) when the key may not read the instance",
+      },
+      name: { type: ["string", "null"] },
+      action: { type: "string", enum: actions },
+      reason: { type: "string" },
+      ...extra,
+      outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
+      error: { type: "string" },
+    },
+  };
+}
 
 /** The OpenAPI 3.1 document of this service. */
 export const OPENAPI_DOCUMENT: Json = {
@@ -350,10 +378,7 @@ export const OPENAPI_DOCUMENT: Json = {
           ),
         ],
         responses: {
-          "200": {
-            description: "The instances",
-            content: { "application/json": { schema: ref("InstanceList") } },
-          },
+          "200": answer("The instances", "InstanceList"),
           ...AUTH_ERRORS,
           ...EC2_ERRORS,
         },
@@ -365,10 +390,7 @@ export const OPENAPI_DOCUMENT: Json = {
         summary: "Read an instance",
         parameters: [REGION, INSTANCE_ID],
         responses: {
-          "200": {
-            description: "The instance",
-            content: { "application/json": { schema: ref("Instance") } },
-          },
+          "200": answer("The instance", "Instance"),
           ...AUTH_ERRORS,
           ...EC2_ERRORS,
         },
@@ -401,10 +423,7 @@ export const OPENAPI_DOCUMENT: Json = {
           "What `GET /wake/{region}/{target}` (an HTML page that reads nothing itself) shows: the state, each `workwork:dns` name's records at the DNS provider, and `workwork:url`. Takes the dashboard's session (from the page) or a key.",
         parameters: [REGION, WAKE_TARGET],
         responses: {
-          "200": {
-            description: "The instance as the page shows it",
-            content: { "application/json": { schema: ref("WakeStatus") } },
-          },
+          "200": answer("The instance as the page shows it", "WakeStatus"),
           ...AUTH_ERRORS,
           ...EC2_ERRORS,
           "409": error("Several instances have this Name: use the id"),
@@ -419,10 +438,7 @@ export const OPENAPI_DOCUMENT: Json = {
           "Starts the instance; its names follow in the background. Takes the dashboard's session (from the page) or a key with `start`.",
         parameters: [REGION, WAKE_TARGET],
         responses: {
-          "202": {
-            description: "EC2 accepted the start",
-            content: { "application/json": { schema: ref("WakeStart") } },
-          },
+          "202": answer("EC2 accepted the start", "WakeStart"),
           ...AUTH_ERRORS,
           ...EC2_ERRORS,
           "409": error("Several instances have this Name, or EC2 refused the state"),
@@ -448,10 +464,7 @@ export const OPENAPI_DOCUMENT: Json = {
           },
         },
         responses: {
-          "200": {
-            description: "What the sweep did, or with `dry_run` would do",
-            content: { "application/json": { schema: ref("SweepReport") } },
-          },
+          "200": answer("What the sweep did, or with `dry_run` would do", "SweepReport"),
           ...AUTH_ERRORS,
           ...BODY_ERRORS,
           "503": EC2_ERRORS["503"],
@@ -481,10 +494,7 @@ export const OPENAPI_DOCUMENT: Json = {
           "Links come in warnings before automatic stops (keep 1 h, keep 4 h, stop now), signed with `LINK_SECRET`. No key: the signature is the permission.",
         security: [],
         responses: {
-          "200": {
-            description: "The page",
-            content: { "text/html": { schema: { type: "string" } } },
-          },
+          "200": htmlAnswer("The page"),
           "404": error("Not a valid link, or links are not configured (`link`)"),
           "410": error("The link has expired (`link`)"),
         },
@@ -497,10 +507,7 @@ export const OPENAPI_DOCUMENT: Json = {
           'Keep (`workwork:hold_until` 1 or 4 hours from now), stop or start the one instance the link names. Audited (`event: "link"`).',
         security: [],
         responses: {
-          "200": {
-            description: "What was done",
-            content: { "text/html": { schema: { type: "string" } } },
-          },
+          "200": htmlAnswer("What was done"),
           "404": error("Not a valid link, or links are not configured (`link`)"),
           "410": error("The link has expired (`link`)"),
           "409": EC2_ERRORS["409"],
@@ -517,10 +524,7 @@ export const OPENAPI_DOCUMENT: Json = {
           "Answers as soon as the process serves, with no key and no call to AWS: a failing EC2 or a missing credential does not make it fail. 500 `config` when the settings cannot be read.",
         security: [],
         responses: {
-          "200": {
-            description: "The process serves",
-            content: { "application/json": { schema: ref("Health") } },
-          },
+          "200": answer("The process serves", "Health"),
           "500": error("The settings cannot be read (`config`)"),
         },
       },
@@ -541,10 +545,7 @@ export const OPENAPI_DOCUMENT: Json = {
         summary: "What the signed-in key may do",
         security: KEYED,
         responses: {
-          "200": {
-            description: "The key's name (never the key), actions and regions",
-            content: { "application/json": { schema: ref("Session") } },
-          },
+          "200": answer("The key's name (never the key), actions and regions", "Session"),
           ...AUTH_ERRORS,
         },
       },
@@ -563,10 +564,7 @@ export const OPENAPI_DOCUMENT: Json = {
           },
         },
         responses: {
-          "200": {
-            description: "Signed in (JSON clients)",
-            content: { "application/json": { schema: ref("Session") } },
-          },
+          "200": answer("Signed in (JSON clients)", "Session"),
           "303": { description: "Signed in (the form): to `/`" },
           "401": AUTH_ERRORS["401"],
           "403": error("Sent from another site (`origin`)"),
@@ -835,46 +833,12 @@ export const OPENAPI_DOCUMENT: Json = {
           dry_run: { type: "boolean" },
           at: { type: "string", format: "date-time" },
           regions: { type: "array", items: { type: "string" } },
-          actions: {
-            type: "array",
-            items: {
-              type: "object",
-              required: ["region", "instance_id", "name", "action", "reason", "outcome"],
-              properties: {
-                region: { type: "string" },
-                instance_id: {
-                  type: ["string", "null"],
-                  description: "null (with `name`) when the key may not read the instance",
-                },
-                name: { type: ["string", "null"] },
-                action: { type: "string", enum: ["start", "stop"] },
-                reason: { type: "string" },
-                outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
-                error: { type: "string" },
-              },
-            },
-          },
+          actions: { type: "array", items: sweepEntry(["start", "stop"]) },
           warnings: {
             type: "array",
             description:
               "Warnings of stops to come (WARN_BEFORE), sent to the webhook with their links; the stop follows at stop_at",
-            items: {
-              type: "object",
-              required: ["region", "instance_id", "name", "action", "reason", "outcome"],
-              properties: {
-                region: { type: "string" },
-                instance_id: {
-                  type: ["string", "null"],
-                  description: "null (with `name`) when the key may not read the instance",
-                },
-                name: { type: ["string", "null"] },
-                action: { type: "string", enum: ["stop"] },
-                reason: { type: "string" },
-                stop_at: { type: "string", format: "date-time" },
-                outcome: { type: "string", enum: [...SWEEP_OUTCOMES] },
-                error: { type: "string" },
-              },
-            },
+            items: sweepEntry(["stop"], { stop_at: { type: "string", format: "date-time" } }),
           },
           healed: {
             type: "array",

@@ -18,9 +18,10 @@ import {
   el,
   escapeXml,
   type InstanceDescription,
+  instanceFacts,
   itemSet,
   renderCompact,
-  stateXml,
+  reservationItem,
   type XmlElement,
 } from "./_ec2_xml.ts";
 
@@ -64,12 +65,7 @@ export function motoErrorXml(code: string, message: string): string {
 
 /** One `reservationSet` item as moto writes it. */
 export function motoReservationItem(instance: InstanceDescription): Children {
-  return [
-    el("reservationId", instance.reservationId),
-    el("ownerId", MOTO_OWNER_ID),
-    el("groupSet", []),
-    itemSet("instancesSet", [motoInstanceItem(instance)]),
-  ];
+  return reservationItem(instance, { ownerId: MOTO_OWNER_ID, instanceItem: motoInstanceItem });
 }
 
 function motoInstanceItem(i: InstanceDescription): Children {
@@ -149,16 +145,7 @@ function motoInstanceItem(i: InstanceDescription): Children {
       el("httpProtocolIpv6", "disabled"),
       el("instanceMetadataTags", "disabled"),
     ]),
-    el("instanceId", i.id),
-    el("imageId", i.imageId),
-    stateXml("instanceState", i.state),
-    el("privateDnsName", i.privateDnsName),
-    running ? el("dnsName", i.publicDnsName) : undefined,
-    el("reason", i.reason),
-    el("amiLaunchIndex", 0),
-    el("productCodes", []),
-    el("instanceType", i.type),
-    el("launchTime", i.launchTime),
+    ...instanceFacts(i, running),
     el("placement", [
       el("groupName", null),
       el("tenancy", "default"),

@@ -165,31 +165,49 @@ export interface InstanceDescription {
 
 /**
  * One `reservationSet` item holding one instance, with the fields a real
- * answer carries, so answers are real-sized.
+ * answer carries, so answers are real-sized; `dialect` gives another
+ * account and instance layout (moto's).
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Instance.html
  */
-export function reservationItem(instance: InstanceDescription): Children {
+export function reservationItem(
+  instance: InstanceDescription,
+  dialect: { ownerId: string; instanceItem: (i: InstanceDescription) => Children } = {
+    ownerId: OWNER_ID,
+    instanceItem,
+  },
+): Children {
   return [
     el("reservationId", instance.reservationId),
-    el("ownerId", OWNER_ID),
+    el("ownerId", dialect.ownerId),
     el("groupSet", []),
-    itemSet("instancesSet", [instanceItem(instance)]),
+    itemSet("instancesSet", [dialect.instanceItem(instance)]),
   ];
 }
 
-function instanceItem(i: InstanceDescription): Children {
+/**
+ * An instance's own fields from `instanceId` to `launchTime`, in the order
+ * both dialects write them; `dnsName` left out when `withDnsName` is false
+ * (moto, while the instance is stopped).
+ */
+export function instanceFacts(i: InstanceDescription, withDnsName = true): Children {
   return [
     el("instanceId", i.id),
     el("imageId", i.imageId),
     stateXml("instanceState", i.state),
     el("privateDnsName", i.privateDnsName),
-    el("dnsName", i.publicDnsName),
+    withDnsName ? el("dnsName", i.publicDnsName) : undefined,
     el("reason", i.reason),
     el("amiLaunchIndex", 0),
     el("productCodes", []),
     el("instanceType", i.type),
     el("launchTime", i.launchTime),
+  ];
+}
+
+function instanceItem(i: InstanceDescription): Children {
+  return [
+    ...instanceFacts(i),
     el("placement", [
       el("availabilityZone", i.availabilityZone),
       el("groupName", null),

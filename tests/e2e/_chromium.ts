@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { BrowserContext } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -73,4 +73,24 @@ export async function launchChromium(
       await Deno.remove(profile, { recursive: true });
     },
   };
+}
+
+/**
+ * The first page of `context` and the problems it reports from now on: its
+ * script errors, and console errors other than those `expected` matches (the
+ * failed request a test provokes on purpose, e.g. `/status of 409/`).
+ */
+export async function watchedPage(
+  context: BrowserContext,
+  expected: RegExp,
+): Promise<{ page: Page; problems: string[] }> {
+  const page = context.pages()[0] ?? await context.newPage();
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" && !expected.test(message.text())) {
+      problems.push(message.text());
+    }
+  });
+  page.on("pageerror", (error) => problems.push(error.message));
+  return { page, problems };
 }

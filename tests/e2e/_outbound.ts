@@ -7,10 +7,14 @@
  * @module
  */
 import type { Request as MfRequest, Response as MfResponse } from "miniflare";
-import type { Ec2Simulator } from "../../src/simulator/ec2.ts";
+
+/** A simulator as the worker's outbound requests reach it: one `fetch`. */
+export interface Answering {
+  fetch(url: string, init: RequestInit): Promise<Response>;
+}
 
 /** An `outboundService` that hands every request the worker sends to `simulator`. */
-export function answeredBy(simulator: Ec2Simulator): (request: MfRequest) => Promise<MfResponse> {
+export function answeredBy(simulator: Answering): (request: MfRequest) => Promise<MfResponse> {
   return async (request) => {
     // Loaded here, so importing this file costs nothing when workerd cannot run.
     const { Response } = await import("miniflare");

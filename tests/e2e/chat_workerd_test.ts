@@ -7,10 +7,10 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { Request as MfRequest } from "miniflare";
-import denoConfig from "../../deno.json" with { type: "json" };
 import { slackSignature } from "../../src/http/chat/slack_verify.ts";
 import { Ec2Simulator } from "../../src/simulator/ec2.ts";
 import { AWS_SECRET, REGION, RUNNING_ID, SEEDS } from "../_helpers.ts";
+import { buildBundle } from "./_miniflare.ts";
 import { WORKERD_COMPATIBILITY_DATE, workerdGranted } from "./_workerd.ts";
 
 const SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -88,20 +88,6 @@ Deno.test({
     }
   },
 });
-
-/** Runs the build task's bundle command with its output in `dir`: the bundle Workers runs. */
-async function buildBundle(dir: string): Promise<string> {
-  const bundle = denoConfig.tasks.build.command.split(" && ")[0];
-  const output = `${dir}/worker.js`;
-  const [command, ...args] = bundle.replace("dist/worker.js", output).split(" ");
-  const { success, stderr } = await new Deno.Command(command, {
-    args,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert(success, new TextDecoder().decode(stderr));
-  return await Deno.readTextFile(output);
-}
 
 Deno.test({
   name:

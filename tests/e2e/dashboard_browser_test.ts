@@ -8,7 +8,7 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
-import { chromiumMissing, launchChromium } from "./_chromium.ts";
+import { chromiumMissing, launchChromium, watchedPage } from "./_chromium.ts";
 import { mayStartServer, startServer } from "../_server.ts";
 
 const KEY = "browser-test-key-0123456789";
@@ -34,15 +34,8 @@ Deno.test({
     const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
     const { context } = browser;
     try {
-      const page = context.pages()[0] ?? await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        // The 409 this test provokes is logged too; anything else (a CSP refusal, a script error) is a problem.
-        if (message.type() === "error" && !/status of 409/.test(message.text())) {
-          problems.push(message.text());
-        }
-      });
-      page.on("pageerror", (error) => problems.push(error.message));
+      // The 409 this test provokes is logged too; anything else (a CSP refusal, a script error) is a problem.
+      const { page, problems } = await watchedPage(context, /status of 409/);
 
       // Sign in with the keyboard only.
       await page.goto(`${server.base}/`);

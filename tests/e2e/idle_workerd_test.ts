@@ -10,12 +10,12 @@
  */
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import type { Request as MfRequest } from "miniflare";
-import type { Readable } from "node:stream";
-import denoConfig from "../../deno.json" with { type: "json" };
 import { Ec2Simulator } from "../../src/simulator/ec2.ts";
 import { CloudWatchSimulator, RunLog } from "../../src/simulator/cloudwatch.ts";
 import { API_KEY, AWS_SECRET, REGION } from "../_helpers.ts";
-import { workerdPermissions, wranglerCompatibility } from "./_workerd.ts";
+import { buildBundle, routedWorker, stdioInto } from "./_miniflare.ts";
+import { answeredBy } from "./_outbound.ts";
+import { workerdGranted, wranglerCompatibility } from "./_workerd.ts";
 
 const DOMAIN = "workwork.test";
 const IDLE_BOX = "i-0aaaaaaaaaaaaaaa1";
@@ -31,35 +31,6 @@ if (!granted) {
   console.warn(
     "idle_workerd_test.ts skipped: it needs the permissions `deno task test:e2e` grants",
   );
-}
-
-async function workerdGranted(): Promise<boolean> {
-  if ((await Deno.permissions.query({ name: "env" })).state !== "granted") return false;
-  const { binary, read, write } = workerdPermissions();
-  const descriptors: Deno.PermissionDescriptor[] = [
-    { name: "run", command: "deno" },
-    { name: "run", command: binary },
-    { name: "net", host: "127.0.0.1" },
-    ...read.map((path) => ({ name: "read", path }) as const),
-    ...write.map((path) => ({ name: "write", path }) as const),
-  ];
-  for (const descriptor of descriptors) {
-    if ((await Deno.permissions.query(descriptor)).state !== "granted") return false;
-  }
-  return true;
-}
-
-async function buildBundle(dir: string): Promise<string> {
-  const bundle = denoConfig.tasks.build.command.split(" && ")[0];
-  const output = `${dir}/worker.js`;
-  const [command, ...args] = bundle.replace("dist/worker.js", output).split(" ");
-  const { success, stderr } = await new Deno.Command(command, {
-    args,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert(success, new TextDecoder().decode(stderr));
-  return await Deno.readTextFile(output);
 }
 
 /** One worker's AWS: EC2 feeding CloudWatch's run log, one idle box and one busy one. */
@@ -90,6 +61,8 @@ function world() {
   cloudwatch.setCpu(IDLE_BOX, 1.5);
   cloudwatch.setCpu(BUSY_BOX, 60);
   const posted: string[] = [];
+  const toEc2 = answeredBy(ec2);
+  const toCloudWatch = answeredBy(cloudwatch);
   const outbound = async (request: MfRequest) => {
     const { Response: MfResponse } = await import("miniflare");
     const url = new URL(request.url);
@@ -97,16 +70,7 @@ function world() {
       posted.push(JSON.parse(await request.text()).text);
       return new MfResponse(null, { status: 204 });
     }
-    const target = url.port === "10" ? cloudwatch : ec2;
-    const answer = await target.fetch(request.url, {
-      method: request.method,
-      headers: [...request.headers],
-      body: request.method === "GET" ? undefined : await request.arrayBuffer(),
-    });
-    return new MfResponse(await answer.arrayBuffer(), {
-      status: answer.status,
-      headers: [...answer.headers],
-    });
+    return await (url.port === "10" ? toCloudWatch : toEc2)(request);
   };
   return { ec2, cloudwatch, posted, outbound };
 }
@@ -127,13 +91,8 @@ Deno.test({
       name: string,
       aws: ReturnType<typeof world>,
       extra: Record<string, string>,
-    ) => ({
-      name,
-      routes: [`${name}.${DOMAIN}/*`],
-      modules: [{ type: "ESModule" as const, path: "worker.js", contents: script }],
-      compatibilityDate: compatibility.date,
-      compatibilityFlags: compatibility.flags,
-      bindings: {
+    ) =>
+      routedWorker(name, DOMAIN, script, compatibility, {
         API_KEY,
         AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
         AWS_SECRET_ACCESS_KEY: AWS_SECRET,
@@ -142,16 +101,10 @@ Deno.test({
         SWEEP_REGIONS: REGION,
         NOTIFY_WEBHOOK_URL: WEBHOOK,
         ...extra,
-      },
-      outboundService: aws.outbound,
-    });
+      }, aws.outbound);
     const mf = new Miniflare({
       cf: false,
-      handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-        for (const stream of [stdout, stderr]) {
-          stream.on("data", (chunk: Uint8Array) => log.push(String(chunk)));
-        }
-      },
+      handleRuntimeStdio: stdioInto(log),
       workers: [
         worker("warned", warned, { LINK_SECRET, PUBLIC_URL: `https://warned.${DOMAIN}/` }),
         worker("direct", direct, { WARN_BEFORE: "0" }),

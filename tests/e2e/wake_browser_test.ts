@@ -12,7 +12,8 @@
  * skipped with a message otherwise.
  */
 import { assert, assertEquals } from "@std/assert";
-import { CHROMIUM, launchChromium } from "./_chromium.ts";
+import type { BrowserContext } from "playwright-core";
+import { chromiumMissing, launchChromium, watchedPage } from "./_chromium.ts";
 import { mayStartServer, startServer } from "../_server.ts";
 
 const KEY = "wake-browser-test-key-0123456789";
@@ -22,17 +23,15 @@ const GAME_URL = "https://game.demo.workwork.test/";
 
 async function browserReady(): Promise<string | null> {
   if (!await mayStartServer()) return "it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env";
-  const run = await Deno.permissions.query({ name: "run", command: CHROMIUM });
-  const write = await Deno.permissions.query({ name: "write", path: "/tmp" });
-  if (run.state !== "granted" || write.state !== "granted") {
-    return `it needs --allow-run=${CHROMIUM} --allow-write=/tmp`;
-  }
-  try {
-    await Deno.stat(CHROMIUM);
-  } catch {
-    return `${CHROMIUM} is missing (apt-get install -y chromium)`;
-  }
-  return null;
+  return await chromiumMissing();
+}
+
+/** The demo's name is not on the internet: the browser's arrival there is answered here. */
+async function answerGame(context: BrowserContext): Promise<void> {
+  await context.route(
+    `${GAME_URL}**`,
+    (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>the game</h1>" }),
+  );
 }
 
 const skipped = await browserReady();
@@ -49,21 +48,9 @@ Deno.test({
     const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
     const { context } = browser;
     try {
-      // The demo's name is not on the internet: the browser's arrival there is answered here.
-      await context.route(
-        `${GAME_URL}**`,
-        (route) =>
-          route.fulfill({ status: 200, contentType: "text/html", body: "<h1>the game</h1>" }),
-      );
-      const page = context.pages()[0] ?? await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        // The signed-out status answers 422; anything else (a CSP refusal, a script error) is a problem.
-        if (message.type() === "error" && !/status of 422/.test(message.text())) {
-          problems.push(message.text());
-        }
-      });
-      page.on("pageerror", (error) => problems.push(error.message));
+      await answerGame(context);
+      // The signed-out status answers 422; anything else (a CSP refusal, a script error) is a problem.
+      const { page, problems } = await watchedPage(context, /status of 422/);
 
       await page.goto(`${server.base}/wake/us-west-2/game-server`);
       await page.getByText("Sign in with your API key to see and start this machine.").waitFor();
@@ -139,20 +126,9 @@ Deno.test({
     const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
     const { context } = browser;
     try {
-      await context.route(
-        `${GAME_URL}**`,
-        (route) =>
-          route.fulfill({ status: 200, contentType: "text/html", body: "<h1>the game</h1>" }),
-      );
-      const page = context.pages()[0] ?? await context.newPage();
-      const problems: string[] = [];
-      page.on("console", (message) => {
-        // The tampered link's status answers 401; anything else is a problem.
-        if (message.type() === "error" && !/status of 401/.test(message.text())) {
-          problems.push(message.text());
-        }
-      });
-      page.on("pageerror", (error) => problems.push(error.message));
+      await answerGame(context);
+      // The tampered link's status answers 401; anything else is a problem.
+      const { page, problems } = await watchedPage(context, /status of 401/);
 
       // Tampered: the signature's last characters changed.
       const tampered = link.slice(0, -3) + (link.endsWith("AAA") ? "BBB" : "AAA");

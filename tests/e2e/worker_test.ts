@@ -12,8 +12,6 @@
  * grants; skipped without them.
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import type { Readable } from "node:stream";
-import denoConfig from "../../deno.json" with { type: "json" };
 import { bundleSize } from "../../bench/bundle_size.ts";
 import { demoInstances, Ec2Simulator } from "../../src/simulator/ec2.ts";
 import {
@@ -28,6 +26,7 @@ import {
   SEEDS,
   STOPPED_ID,
 } from "../_helpers.ts";
+import { buildBundle, routedWorker, stdioInto } from "./_miniflare.ts";
 import { answeredBy } from "./_outbound.ts";
 import { WORKERD_COMPATIBILITY_DATE, workerdGranted, wranglerCompatibility } from "./_workerd.ts";
 
@@ -81,22 +80,6 @@ interface SimpleInit {
   redirect?: "manual";
 }
 
-/** Runs the bundle command of the task `build` or `build:demo` with its output sent to `dir`. */
-async function buildBundle(dir: string, task: "build" | "build:demo"): Promise<string> {
-  const bundle = denoConfig.tasks[task].command.split(" && ")[0];
-  const file = task === "build" ? "dist/worker.js" : "dist/worker-demo.js";
-  assert(bundle.includes(` -o ${file} `), bundle);
-  const output = `${dir}/${file.slice("dist/".length)}`;
-  const [command, ...args] = bundle.replace(file, output).split(" ");
-  const { success, stderr } = await new Deno.Command(command, {
-    args,
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  assert(success, new TextDecoder().decode(stderr));
-  return await Deno.readTextFile(output);
-}
-
 /** The bundles running in one workerd as six workers, each with its own bindings. */
 interface Workers {
   /** Sends requests to the worker `name`; answers come back as web-standard Responses. */
@@ -119,23 +102,12 @@ async function startWorkers(
   log: string[],
 ): Promise<Workers> {
   const { Miniflare } = await import("miniflare");
-  const worker = (name: string, bindings: Record<string, string>, script = scripts.production) => ({
-    name,
-    routes: [`${name}.${DOMAIN}/*`],
-    modules: [{ type: "ESModule" as const, path: "worker.js", contents: script }],
-    compatibilityDate: compatibility.date,
-    compatibilityFlags: compatibility.flags,
-    bindings,
-    outboundService: answeredBy(simulator),
-  });
+  const worker = (name: string, bindings: Record<string, string>, script = scripts.production) =>
+    routedWorker(name, DOMAIN, script, compatibility, bindings, answeredBy(simulator));
   const mf = new Miniflare({
     // Without this Miniflare downloads Cloudflare's request metadata from the internet.
     cf: false,
-    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
-      for (const stream of [stdout, stderr]) {
-        stream.on("data", (chunk: Uint8Array) => log.push(String(chunk)));
-      }
-    },
+    handleRuntimeStdio: stdioInto(log),
     workers: [
       worker("aws", {
         API_KEY,

@@ -87,6 +87,17 @@ async function send(
   return { status: response.status, body: await response.text(), headers: response.headers };
 }
 
+/** A SigV4 signer with the test's credentials, no retries. */
+function signer(region = "us-west-2", service = "ec2"): AwsClient {
+  return new AwsClient({
+    accessKeyId: "AKIDEXAMPLE",
+    secretAccessKey: "secret",
+    service,
+    region,
+    retries: 0,
+  });
+}
+
 function sign(
   action: string,
   params: Record<string, string>,
@@ -96,13 +107,7 @@ function sign(
     signal?: AbortSignal;
   } = {},
 ): Promise<Request> {
-  const aws = new AwsClient({
-    accessKeyId: "AKIDEXAMPLE",
-    secretAccessKey: "secret",
-    service,
-    region,
-    retries: 0,
-  });
+  const aws = signer(region, service);
   const body = new URLSearchParams({ Action: action, Version: "2016-11-15", ...params });
   return aws.sign(`https://ec2.${region}.amazonaws.com/`, {
     method: "POST",
@@ -248,13 +253,7 @@ Deno.test("a signature without x-amz-date, or with a malformed Signature, answer
 
 Deno.test("a presigned GET with query parameters is accepted, as EC2 tolerates it", async () => {
   const { sim } = setup();
-  const aws = new AwsClient({
-    accessKeyId: "AKIDEXAMPLE",
-    secretAccessKey: "secret",
-    service: "ec2",
-    region: "us-west-2",
-    retries: 0,
-  });
+  const aws = signer();
   const query = `Action=DescribeInstances&Version=2016-11-15&InstanceId.1=${RUNNING}`;
   const request = await aws.sign(`https://ec2.us-west-2.amazonaws.com/?${query}`, {
     method: "GET",
@@ -271,13 +270,7 @@ Deno.test("a presigned GET with query parameters is accepted, as EC2 tolerates i
 
 Deno.test("a body sent as text/plain is not read, so the Action is missing", async () => {
   const { sim } = setup();
-  const aws = new AwsClient({
-    accessKeyId: "AKIDEXAMPLE",
-    secretAccessKey: "secret",
-    service: "ec2",
-    region: "us-west-2",
-    retries: 0,
-  });
+  const aws = signer();
   const request = await aws.sign("https://ec2.us-west-2.amazonaws.com/", {
     method: "POST",
     body: "Action=DescribeInstances&Version=2016-11-15",

@@ -17,6 +17,7 @@ import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { linkDonePage, linkPage, time } from "../link_page.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
+import { securePage } from "../page_headers.ts";
 import { inBackground, type RouteDeps } from "./_common.ts";
 
 /** The links' path. */
@@ -124,20 +125,7 @@ export function linkRoutes(deps: LinkDeps): Hono<Env> {
  * all, forms only to itself, no referrer (the URL is the permission).
  */
 function pageHeaders(c: Context): string {
-  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-  c.header(
-    "content-security-policy",
-    [
-      "default-src 'none'",
-      `style-src 'nonce-${nonce}'`,
-      "img-src data:",
-      "form-action 'self'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-  );
-  c.header("referrer-policy", "no-referrer");
-  c.header("cache-control", "no-store");
+  const nonce = securePage(c, (nonce) => [`style-src 'nonce-${nonce}'`, "img-src data:"]);
   c.header("x-robots-tag", "noindex");
   return nonce;
 }

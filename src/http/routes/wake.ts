@@ -30,6 +30,7 @@ import { wakeStatus } from "../../domain/wake.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
+import { securePage } from "../page_headers.ts";
 import { inBackground, type KeyCheck, requireScope, type RouteDeps } from "./_common.ts";
 import type { LinkAuditEntry } from "./links.ts";
 import { describeFailure } from "../../domain/failures.ts";
@@ -118,21 +119,11 @@ export function wakeRoutes(
 
   app.get(WAKE_PATH, (c) => {
     const { target } = pathOf(c);
-    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    c.header(
-      "content-security-policy",
-      [
-        "default-src 'none'",
-        `script-src 'nonce-${nonce}'`,
-        `style-src 'nonce-${nonce}'`,
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-      ].join("; "),
-    );
-    c.header("referrer-policy", "no-referrer");
-    c.header("cache-control", "no-store");
+    const nonce = securePage(c, (nonce) => [
+      `script-src 'nonce-${nonce}'`,
+      `style-src 'nonce-${nonce}'`,
+      "connect-src 'self'",
+    ]);
     return c.html(wakePage({ nonce, target }));
   });
 
