@@ -1,6 +1,14 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { LinkSigner } from "../../src/domain/links.ts";
-import { errorOf, LINK_SECRET, PUBLIC_URL, REGION, RUNNING_ID, testService } from "../_helpers.ts";
+import {
+  errorOf,
+  KEYED,
+  LINK_SECRET,
+  PUBLIC_URL,
+  REGION,
+  RUNNING_ID,
+  testService,
+} from "../_helpers.ts";
 
 const HOUR = 3_600_000;
 
@@ -101,4 +109,63 @@ Deno.test("without LINK_SECRET and PUBLIC_URL every link is refused", async () =
     id: "link",
     title: "Links are not configured on this service",
   });
+});
+
+Deno.test("a keep link only extends a hold: a week's hold stays, and the page says until when", async () => {
+  const { app, simulator, path, linkAudits } = await linked();
+  const week = await app.request(`/instance/${REGION}/${RUNNING_ID}/hold`, {
+    method: "POST",
+    headers: { ...KEYED, "content-type": "application/json" },
+    body: JSON.stringify({ hours: 168 }),
+  });
+  assertEquals(week.status < 300, true);
+  const held = simulator.instance(REGION, RUNNING_ID)?.tags["workwork:hold_until"];
+  assertEquals(held, "2026-12-03T12:00:00.000Z");
+  const done = await app.request(await path("keep_1h"), { method: "POST" });
+  assertEquals(done.status, 200);
+  assertStringIncludes(await done.text(), "Already held until");
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.tags["workwork:hold_until"], held);
+  assertEquals(linkAudits().map(({ hold_until, outcome }) => [hold_until, outcome]), [
+    [held, "done"],
+  ]);
+});
+
+Deno.test("a start or stop by link writes workwork:last_change, by signed link", async () => {
+  const { app, simulator, path, clock } = await linked();
+  const stop = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(stop.status < 300, true);
+  clock.now += 60_000;
+  const start = await app.request(await path("start"), { method: "POST" });
+  assertEquals(start.status, 200);
+  assertEquals(
+    simulator.instance(REGION, RUNNING_ID)?.tags["workwork:last_change"],
+    "2026-11-26T12:01:00.000Z start by signed link",
+  );
+});
+
+Deno.test("a link's POST takes no options: ?dry_run=1 is refused and nothing changes", async () => {
+  const { app, simulator, path } = await linked();
+  const response = await app.request(`${await path("stop")}?dry_run=1`, { method: "POST" });
+  assertEquals(response.status, 422);
+  assertEquals((await errorOf(response)).id, "dry_run");
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.state, "running");
+});
+
+Deno.test("a link start whose start_time write fails says so on the page and in the audit", async () => {
+  const { app, simulator, path, linkAudits } = await linked();
+  await app.request(`/instance/${REGION}/${RUNNING_ID}/stop`, { method: "POST", headers: KEYED });
+  simulator.inject({
+    action: "CreateTags",
+    times: 5,
+    fault: { kind: "error", code: "InternalError" },
+  });
+  const response = await app.request(await path("start"), { method: "POST" });
+  assertEquals(response.status, 200);
+  const html = await response.text();
+  assertStringIncludes(html, "start_time tag could not be written");
+  assertEquals(simulator.instance(REGION, RUNNING_ID)?.state, "running");
+  assertEquals(linkAudits().map(({ outcome }) => outcome), ["done_without_start_time"]);
 });

@@ -9,12 +9,13 @@
  */
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
-import { setHold } from "../../domain/holds.ts";
-import { changeState, StartTimeNotWrittenError } from "../../domain/instances.ts";
+import { heldUntil, setHold } from "../../domain/holds.ts";
+import { changeState, describeInstance, StartTimeNotWrittenError } from "../../domain/instances.ts";
 import { describeFailure } from "../../domain/failures.ts";
 import { type InstanceLink, KEEP_MS, type LinkSigner } from "../../domain/links.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { noOptions } from "../action_options.ts";
 import { linkDonePage, linkPage, time } from "../link_page.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { securePage } from "../page_headers.ts";
@@ -22,6 +23,9 @@ import { inBackground, type RouteDeps } from "./_common.ts";
 
 /** The links' path. */
 export const LINK_PATH = "/link/:token";
+
+/** Who `workwork:last_change` names for a change a signed link made. */
+export const LINK_BY = "signed link";
 
 /** One audit line per link used. */
 export interface LinkAuditEntry {
@@ -32,7 +36,8 @@ export interface LinkAuditEntry {
   instance_id: string;
   /** Until when a keep holds the instance. */
   hold_until?: string;
-  outcome: "done" | "failed";
+  /** `done_without_start_time`: EC2 changed the state, its `start_time` tag was not written. */
+  outcome: "done" | "done_without_start_time" | "failed";
   error?: string;
 }
 
@@ -70,6 +75,8 @@ export function linkRoutes(deps: LinkDeps): Hono<Env> {
 
   app.post(LINK_PATH, async (c) => {
     const link = await checked(c);
+    // The page's form sends nothing: any option (`?dry_run=1`) is refused, not ignored.
+    await noOptions(c);
     const { region, instanceId, action } = link;
     const at = now();
     const signal = c.get("deadline");
@@ -84,19 +91,30 @@ export function linkRoutes(deps: LinkDeps): Hono<Env> {
     let said: string;
     try {
       if (action === "keep_1h" || action === "keep_4h") {
-        const until = new Date(at.getTime() + KEEP_MS[action]);
-        entry.hold_until = until.toISOString();
-        await setHold(ec2(c), { region, instanceId, until }, { signal });
-        said = `Kept: the sweep leaves it running until ${time(until.getTime())}.`;
+        // A keep only extends: a longer hold (set by a key) stays as it is.
+        const instance = await describeInstance(ec2(c), region, instanceId, { signal });
+        const held = heldUntil(instance.tags, at);
+        const wanted = at.getTime() + KEEP_MS[action];
+        if (held !== null && held >= wanted) {
+          entry.hold_until = new Date(held).toISOString();
+          said = `Already held until ${time(held)}: the sweep leaves it running until then.`;
+        } else {
+          const until = new Date(wanted);
+          entry.hold_until = until.toISOString();
+          await setHold(ec2(c), { region, instanceId, until }, { signal });
+          said = `Kept: the sweep leaves it running until ${time(until.getTime())}.`;
+        }
       } else {
+        let untagged: StartTimeNotWrittenError | null = null;
         try {
-          await changeState(ec2(c), { region, instanceId, action, now: at }, {
+          await changeState(ec2(c), { region, instanceId, action, now: at, by: LINK_BY }, {
             signal,
             queue: changes,
             clock: now,
           });
         } catch (error) {
           if (!(error instanceof StartTimeNotWrittenError)) throw error;
+          untagged = error;
         }
         inBackground(
           c,
@@ -105,6 +123,10 @@ export function linkRoutes(deps: LinkDeps): Hono<Env> {
         said = action === "stop"
           ? "Stopping: EC2 accepted the stop."
           : "Starting: EC2 accepted the start.";
+        if (untagged) {
+          entry.outcome = "done_without_start_time";
+          said = `${untagged.message}.`;
+        }
       }
     } catch (error) {
       entry.outcome = "failed";

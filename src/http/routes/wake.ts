@@ -29,10 +29,11 @@ import { instanceAllowed, scopeDenial } from "../../domain/scopes.ts";
 import { wakeStatus } from "../../domain/wake.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { noOptions } from "../action_options.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { securePage } from "../page_headers.ts";
 import { inBackground, type KeyCheck, requireScope, type RouteDeps } from "./_common.ts";
-import type { LinkAuditEntry } from "./links.ts";
+import { LINK_BY, type LinkAuditEntry } from "./links.ts";
 import { describeFailure } from "../../domain/failures.ts";
 import { wakePage } from "./_wake_page.ts";
 
@@ -95,7 +96,9 @@ export function wakeRoutes(
       instance = await describeInstance(ec2(c), region, target, { signal });
     } else {
       requireScope(scope, { action: "read", region });
-      const named = await listInstances(ec2(c), region, { "tag:Name": [target] }, { signal });
+      // EC2 reads `*` and `?` as wildcards and `\` as their escape: escaped, the Name matches exactly.
+      const exact = target.replace(/[\\*?]/g, "\\$&");
+      const named = await listInstances(ec2(c), region, { "tag:Name": [exact] }, { signal });
       const visible = named.filter((candidate) => instanceAllowed(scope, candidate));
       const found = findInstance(target, [{ region, instances: visible }]);
       if (found.status === "ambiguous") {
@@ -139,6 +142,8 @@ export function wakeRoutes(
   });
 
   app.post(START_PATH, authorize, async (c) => {
+    // The page posts nothing: an option (`?dry_run=true`) is refused, never ignored.
+    await noOptions(c);
     const { region, instance } = await instanceOf(c);
     const instanceId = instance.id;
     requireScope(c.get("apiKey").scope, { action: "start", region, instanceId });
@@ -147,7 +152,7 @@ export function wakeRoutes(
     const notify = () =>
       inBackground(c, deps.notifier?.notify({ action: "start", region, instanceId, by }));
     const at = now();
-    const audit = (outcome: "done" | "failed", error?: unknown) => {
+    const audit = (outcome: LinkAuditEntry["outcome"], error?: unknown) => {
       if (!byLink) return;
       options.linkAudit?.({
         event: "link",
@@ -160,14 +165,23 @@ export function wakeRoutes(
       });
     };
     try {
-      await changeState(ec2(c), { region, instanceId, action: "start", now: at }, {
+      await changeState(ec2(c), {
+        region,
+        instanceId,
+        action: "start",
+        now: at,
+        by: byLink ? LINK_BY : by,
+      }, {
         signal: c.get("deadline"),
         queue: changes,
         clock: now,
       });
     } catch (error) {
-      if (error instanceof StartTimeNotWrittenError) notify();
-      audit("failed", error);
+      // EC2 started it; only the tag is missing: the error's title says both.
+      if (error instanceof StartTimeNotWrittenError) {
+        notify();
+        audit("done_without_start_time");
+      } else audit("failed", error);
       throw error;
     }
     audit("done");

@@ -178,3 +178,94 @@ Deno.test("without LINK_SECRET and PUBLIC_URL every link is refused", async () =
   });
   assertEquals(starts(), []);
 });
+
+Deno.test("a wake start writes workwork:last_change: by signed link, or by the key's name", async () => {
+  const { app, simulator, token, withLink, clock } = await linkedService();
+  const link = await token();
+  const byLink = await app.request(
+    `/wake/${REGION}/${GAME_ID}/start`,
+    withLink(link, { method: "POST" }),
+  );
+  assertEquals(byLink.status, 202);
+  assertEquals(
+    simulator.instance(REGION, GAME_ID)?.tags["workwork:last_change"],
+    "2026-11-26T12:00:00.000Z start by signed link",
+  );
+  clock.now += 60_000;
+  const byKey = await app.request(`/wake/${REGION}/${OTHER_ID}/start`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(byKey.status, 202);
+  assertEquals(
+    simulator.instance(REGION, OTHER_ID)?.tags["workwork:last_change"],
+    "2026-11-26T12:01:00.000Z start by key default",
+  );
+});
+
+Deno.test("a wake start takes no options: dry_run in the query or the body is refused, nothing starts", async () => {
+  const { app, simulator, starts } = await linkedService();
+  for (
+    const init of [
+      { path: "?dry_run=true", body: undefined },
+      { path: "", body: JSON.stringify({ dry_run: true }) },
+    ]
+  ) {
+    const response = await app.request(`/wake/${REGION}/${GAME_ID}/start${init.path}`, {
+      method: "POST",
+      headers: { ...KEYED, "content-type": "application/json" },
+      body: init.body,
+    });
+    assertEquals(response.status, 422, init.path || init.body);
+    assertEquals((await errorOf(response)).id, "dry_run");
+  }
+  assertEquals(starts(), []);
+  assertEquals(simulator.instance(REGION, GAME_ID)?.state, "stopped");
+});
+
+Deno.test("a wake start by link whose start_time write fails is audited done_without_start_time", async () => {
+  const { app, simulator, token, withLink, audit } = await linkedService();
+  simulator.inject({
+    action: "CreateTags",
+    times: 5,
+    fault: { kind: "error", code: "InternalError" },
+  });
+  const response = await app.request(
+    `/wake/${REGION}/${GAME_ID}/start`,
+    withLink(await token(), { method: "POST" }),
+  );
+  assertEquals(response.status, 502);
+  const error = await errorOf(response);
+  assertEquals(error.id, "start_time");
+  assert(error.title.includes("accepted"), error.title);
+  assertEquals(simulator.instance(REGION, GAME_ID)?.state, "running");
+  const links = audit.map((line) => JSON.parse(line)).filter(({ event }) => event === "link");
+  assertEquals(links.map(({ outcome }) => outcome), ["done_without_start_time"]);
+});
+
+Deno.test("the wake page's Name is matched exactly: wildcards are escaped, a backslash is a backslash", async () => {
+  const service = await testService({
+    transitionMs: 0,
+    instances: [
+      ...INSTANCES,
+      {
+        id: "i-0d4e5f60718293a4b",
+        region: REGION,
+        state: "stopped",
+        tags: { Name: "back\\slash" },
+      },
+    ],
+  });
+  const star = await service.app.request(`/wake/${REGION}/*/status`, { headers: KEYED });
+  assertEquals(star.status, 404);
+  const sent = service.simulator.calls.filter((call) => call.action === "DescribeInstances")
+    .flatMap((call) => Object.values(call.params).filter((value) => value.includes("*")));
+  assertEquals(sent, ["\\*"]);
+  const odd = await service.app.request(`/wake/${REGION}/back%5Cslash/status`, { headers: KEYED });
+  assertEquals(odd.status, 200);
+  assertEquals((await odd.json()).instance_id, "i-0d4e5f60718293a4b");
+  const folded = await service.app.request(`/wake/${REGION}/Game-Server/status`, {
+    headers: KEYED,
+  });
+  assertEquals(folded.status, 404);
+});
