@@ -347,7 +347,7 @@ export const OPENAPI_DOCUMENT: Json = {
         operationId: "listInstances",
         summary: "List a region's instances",
         description:
-          "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values).",
+          "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values). Any other query parameter is 422 naming it (`request` for a long or odd name).",
         parameters: [
           REGION,
           {
