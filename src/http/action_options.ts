@@ -1,13 +1,16 @@
 /**
  * Options of a state change, from the query string or the JSON body:
  * `wait`, `wait_seconds`, `hibernate`, `force`, `dry_run`. They fail closed:
- * a body that does not parse, a body that is not JSON, and a field this
- * route does not take are refused before anything is done, never dropped.
+ * a body that does not parse, a body that is not JSON, a field this route
+ * does not take, a name repeated in the query string and an option the query
+ * and the body give different values are refused before anything is done,
+ * never dropped or resolved one way.
  *
  * @module
  */
 import type { Context } from "hono";
 import { ApiError } from "./errors.ts";
+import { clientName, oddName } from "./client_names.ts";
 import { optionFields } from "./request_body.ts";
 import type { InstanceAction } from "../domain/instances.ts";
 import { MAX_HOLD_MS } from "../domain/holds.ts";
@@ -45,8 +48,8 @@ export interface ActionOptions {
 type Raw = Record<string, unknown>;
 
 /**
- * Reads the options of `action`. A field in the query string wins over the
- * same field in the JSON body.
+ * Reads the options of `action`, from the query string or the JSON body (both
+ * may give one if they agree).
  *
  * @throws {ApiError} 422 naming the field that is malformed or does not apply
  */
@@ -142,41 +145,79 @@ export async function dryRunOption(c: Context): Promise<boolean> {
 }
 
 /**
- * The body's fields overlaid by the query's: every one must be in `known`
- * (or be the body's `api_key`, which the key check read).
+ * The body's fields and the query's: every one must be in `known` (or be the
+ * body's `api_key`, which the key check read); a name once in the query; an
+ * option in both with the same value.
  *
  * @throws {ApiError} 422 `body` or 415 for a body that is not a JSON object;
- * 422 naming a field the route does not take
+ * 422 naming a field the route does not take, one the query repeats, or one
+ * the query and the body disagree on
  */
 async function optionsOf(c: Context, known: ReadonlySet<string>): Promise<Raw> {
   const body = await optionFields(c);
-  const query = queryFields(c);
+  const params = new URL(c.req.url).searchParams;
   for (const name of Object.keys(body)) {
     if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
   }
-  for (const name of Object.keys(query)) {
+  const query: Raw = {};
+  for (const [name, value] of params) {
     // The key is never read from the query (it ends up in logs), as in the original.
-    if (name !== "api_key" && !known.has(name)) throw unknownField(name, known);
+    if (name === "api_key") continue;
+    if (!known.has(name)) throw unknownField(name, known);
+    if (Object.hasOwn(query, name)) {
+      throw new ApiError(
+        422,
+        name,
+        `${name} appears more than once in the query string: give it once`,
+      );
+    }
+    query[name] = value;
   }
   const { api_key: _key, ...options } = body;
+  for (const [name, value] of Object.entries(query)) {
+    if (Object.hasOwn(options, name) && !sameOption(name, options[name], value as string)) {
+      throw new ApiError(
+        422,
+        name,
+        `${name} is given in the query string and the JSON body with different values: give it once`,
+      );
+    }
+  }
   return { ...options, ...query };
 }
 
-function unknownField(name: string, known: ReadonlySet<string>): ApiError {
-  const quoted = name.length > 40 ? `${name.slice(0, 40)}…` : name;
-  return new ApiError(
-    422,
-    name.length > 40 ? "request" : name,
-    `Unknown field "${quoted}": this route takes ${
-      known.size ? [...known].join(", ") : "no options"
-    }`,
-  );
+/** Whether the body's `value` of option `name` means what the query's `text` does. */
+function sameOption(name: string, value: unknown, text: string): boolean {
+  if ((BOOLEAN_FIELDS as readonly string[]).includes(name)) {
+    const asBoolean = (raw: unknown) =>
+      raw === true || raw === "true" || raw === "1" || raw === ""
+        ? true
+        : raw === false || raw === "false" || raw === "0"
+        ? false
+        : undefined;
+    const body = asBoolean(value);
+    return body !== undefined && body === asBoolean(text);
+  }
+  if (typeof value === "number") return /^\d{1,4}$/.test(text) && Number(text) === value;
+  if (name === "until" && typeof value === "string") {
+    const [body, query] = [value, text].map((time) =>
+      HOLD_UNTIL_PATTERN.test(time) ? parseIsoTime(time) : null
+    );
+    return value === text || (body !== null && body === query);
+  }
+  return value === text;
 }
 
-function queryFields(c: Context): Raw {
-  const raw: Raw = {};
-  for (const [name, value] of new URL(c.req.url).searchParams) raw[name] = value;
-  return raw;
+function unknownField(name: string, known: ReadonlySet<string>): ApiError {
+  const { id, quoted } = clientName(name);
+  const takes = known.size ? [...known].join(", ") : "no options";
+  return new ApiError(
+    422,
+    id,
+    quoted === null
+      ? `This route does not take ${oddName("field")}: it takes ${takes}`
+      : `Unknown field ${quoted}: this route takes ${takes}`,
+  );
 }
 
 function booleanField(raw: Raw, name: string): boolean {

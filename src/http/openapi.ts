@@ -117,7 +117,7 @@ const DRY_RUN = queryParam(
 const CHANGE_OPERATION: Json = {
   summary: "Start, stop or reboot an instance",
   description:
-    'Changes the state, then writes the `start_time` tag (now for start and reboot, `""` for stop). Options come from the query string or the JSON body (the query wins). The key may also travel as the JSON body field `api_key`.',
+    'Changes the state, then writes the `start_time` tag (now for start and reboot, `""` for stop). Options come from the query string or the JSON body (both only with the same value; a name repeated in the query, or given twice with different values, is 422 naming it). The key may also travel as the JSON body field `api_key`.',
   parameters: [
     REGION,
     INSTANCE_ID,
@@ -347,7 +347,7 @@ export const OPENAPI_DOCUMENT: Json = {
         operationId: "listInstances",
         summary: "List a region's instances",
         description:
-          "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values).",
+          "Every page of DescribeInstances, only the instances the key's scope allows. Filter by tag with `tag:KEY=VALUE` (repeat to accept several values). Any other query parameter is 422 naming it (`request` for a long or odd name).",
         parameters: [
           REGION,
           {

@@ -122,13 +122,87 @@ Deno.test("hibernate and force are refused on start and reboot, and must be bool
   assertEquals(simulator.calls, []);
 });
 
-Deno.test("the query string wins over the JSON body for the same option", async () => {
+Deno.test("an option given in both the query and the body with different values is refused", async () => {
   const { app, simulator } = await testService();
-  const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop?dry_run=false`, {
+  const cases: [string, Record<string, unknown>][] = [
+    ["dry_run=0", { dry_run: true }],
+    ["force=1", { force: "false" }],
+  ];
+  for (const [query, body] of cases) {
+    const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop?${query}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ api_key: API_KEY, ...body }),
+    });
+    assertEquals(response.status, 422, query);
+    const error = await errorOf(response);
+    assertEquals(error.id, query.split("=")[0]);
+    assertStringIncludes(error.title, "different values");
+  }
+  assertEquals(simulator.calls, []);
+});
+
+Deno.test("the same value in the query and the body is accepted", async () => {
+  const { app, simulator } = await testService();
+  const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop?dry_run=1`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ api_key: API_KEY, dry_run: true }),
   });
-  assertEquals(response.status, 204);
-  assertEquals(callsOf(simulator), ["StopInstances", "CreateTags", "DescribeInstances"]);
+  assertEquals(response.status, 200);
+  assertEquals((await response.json()).dry_run, true);
+  assertEquals(callsOf(simulator), ["StopInstances"]);
+  assertEquals(simulator.calls[0].params.DryRun, "true");
+});
+
+Deno.test("an option repeated in the query string is refused, never resolved last-wins", async () => {
+  const { app, simulator } = await testService();
+  for (const query of ["dry_run=1&dry_run=0", "wait&wait_seconds=5&wait_seconds=5"]) {
+    const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop?${query}`, {
+      method: "POST",
+      headers: KEYED,
+    });
+    assertEquals(response.status, 422, query);
+    const error = await errorOf(response);
+    assertEquals(error.id, query.includes("wait_seconds") ? "wait_seconds" : "dry_run");
+    assertStringIncludes(error.title, "more than once");
+  }
+  const hold = await app.request(`/instance/${REGION}/${RUNNING_ID}/hold?hours=1&hours=168`, {
+    method: "POST",
+    headers: KEYED,
+  });
+  assertEquals(hold.status, 422);
+  assertEquals((await errorOf(hold)).id, "hours");
+  assertEquals(simulator.calls, []);
+});
+
+Deno.test("an unknown option's name is echoed only when short and plain", async () => {
+  const { app, simulator } = await testService();
+  const secret = "correct-horse-battery-staple-1234";
+  const cases: [RequestInit & { query?: string }, string][] = [
+    [{ query: `?${secret}` }, "request"],
+    [{ query: "?Dry_Run=1" }, "request"],
+    [{ query: `?${"a".repeat(25)}=1` }, "request"],
+    [{ query: "?dryrun=1" }, "dryrun"],
+    [{ body: JSON.stringify({ api_key: API_KEY, [secret]: true }) }, "request"],
+    [{ body: JSON.stringify({ api_key: API_KEY, hibernat: true }) }, "hibernat"],
+  ];
+  for (const [{ query = "", ...init }, id] of cases) {
+    const response = await app.request(`/instance/${REGION}/${RUNNING_ID}/stop${query}`, {
+      method: "POST",
+      headers: init.body ? { "content-type": "application/json" } : KEYED,
+      ...init,
+    });
+    assertEquals(response.status, 422, query);
+    const error = await errorOf(response);
+    assertEquals(error.id, id, query);
+    if (id === "request") {
+      assertEquals(error.title.includes(secret), false);
+      assertStringIncludes(error.title, "a field with a long or odd name");
+    } else {
+      assertStringIncludes(error.title, `Unknown field "${id}"`);
+    }
+    assertStringIncludes(error.title, "dry_run");
+  }
+  assertEquals(simulator.calls, []);
 });

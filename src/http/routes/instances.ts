@@ -40,6 +40,7 @@ import { actionOptions, holdEnd, noOptions } from "../action_options.ts";
 import { releaseHold, setHold } from "../../domain/holds.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
+import { clientName, oddName } from "../client_names.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
 
@@ -270,9 +271,15 @@ function requireTags(scope: KeyScope, instance: { id: string; tags: Record<strin
   }
 }
 
+/** What the listing's query takes, besides `tag:KEY`; `api_key` is ignored, never a source. */
+const LIST_PARAMS: ReadonlySet<string> = new Set(["state", "limit", "next_token", "api_key"]);
+
 /**
  * The listing's filters from the query: `state=running,stopped` and
  * `tag:KEY=VALUE` (repeat a parameter to accept several values).
+ *
+ * @throws {ApiError} 422 for a malformed filter, or a parameter the listing
+ * does not take (a typo such as `stat` must not list everything)
  */
 function listFilters(query: URLSearchParams): InstanceFilters {
   const filters: Record<string, string[]> = {};
@@ -286,6 +293,16 @@ function listFilters(query: URLSearchParams): InstanceFilters {
     } else if (name.startsWith("tag:")) {
       if (name.length === 4) throw new ApiError(422, "tag", "Invalid tag filter: name the tag");
       (filters[name] ??= []).push(value);
+    } else if (!LIST_PARAMS.has(name)) {
+      const { id, quoted } = clientName(name);
+      const takes = "the listing takes state, tag:KEY, limit, next_token";
+      throw new ApiError(
+        422,
+        id,
+        quoted === null
+          ? `Unknown query parameter (${oddName("parameter")}): ${takes}`
+          : `Unknown query parameter ${quoted}: ${takes}`,
+      );
     }
   }
   return filters;

@@ -120,3 +120,27 @@ Deno.test("scoped keys see only their instances, regions and actions", async () 
   assertEquals(own.status, 204);
   assertEquals(simulator.calls.filter(({ action }) => action === "StopInstances").length, 0);
 });
+
+Deno.test("the listing refuses a query parameter it does not take", async () => {
+  const { app, simulator } = await testService();
+  const secret = "correct-horse-battery-staple-1234";
+  for (
+    const [query, id] of [
+      ["?stat=running", "stat"],
+      ["?state=running&tags:owner=x", "request"],
+      [`?${secret}=1`, "request"],
+    ]
+  ) {
+    const { response } = await list(app, query);
+    assertEquals(response.status, 422, query);
+    const error = await errorOf(response);
+    assertEquals(error.id, id, query);
+    assertEquals(error.title.includes(secret), false);
+    assertEquals(error.title.includes("tags:owner"), false);
+    assertEquals(error.title.includes("state, tag:KEY, limit, next_token"), true, error.title);
+  }
+  assertEquals(simulator.calls, []);
+  for (const query of ["?state=running&tag:Name=dev-box&limit=5", "?api_key=ignored"]) {
+    assertEquals((await list(app, query)).response.status, 200, query);
+  }
+});
