@@ -47,6 +47,7 @@ import {
   parseDiscordInteraction,
 } from "../chat/discord_messages.ts";
 import {
+  DISCORD_MAX_CLOCK_SKEW_SECONDS,
   discordSignedHeaders,
   importDiscordPublicKey,
   verifyDiscordRequest,
@@ -61,7 +62,12 @@ import {
   type SlackMessage,
   slackTextMessage,
 } from "../chat/slack_messages.ts";
-import { slackSignedHeaders, verifySlackRequest } from "../chat/slack_verify.ts";
+import { createReplayGuard, refuseReplay } from "../chat/replay_guard.ts";
+import {
+  SLACK_MAX_CLOCK_SKEW_SECONDS,
+  slackSignedHeaders,
+  verifySlackRequest,
+} from "../chat/slack_verify.ts";
 import type { RegionSettings } from "../dashboard/listing.ts";
 import type { AppContext, Env } from "../env.ts";
 import { ApiError, toApiError } from "../errors.ts";
@@ -117,11 +123,32 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<Env> {
   const entries = deps.keys.filter((entry): entry is Entry => entry.chat !== undefined);
   const secret = config.slackSigningSecret;
   if (secret) {
+    // This app's own memory of accepted requests, so a replay within one isolate does nothing.
+    const slackReplays = createReplayGuard({ windowSeconds: SLACK_MAX_CLOCK_SKEW_SECONDS });
+    /**
+     * Whether a verified request repeats one already accepted. Slack signs each
+     * delivery anew, so a retry has a new signature and passes; should one marked
+     * `X-Slack-Retry-Num` come byte-identical, it is answered 200 and does nothing
+     * (true); any other repeat is refused with 401.
+     */
+    const slackRepeat = (
+      c: AppContext,
+      headers: { timestamp: string | null; signature: string | null },
+    ): boolean => {
+      try {
+        refuseReplay(slackReplays, { platform: "Slack", ...headers }, now());
+        return false;
+      } catch (error) {
+        if (c.req.header("x-slack-retry-num") === undefined) throw error;
+        return true;
+      }
+    };
     app.post(SLACK_COMMANDS_PATH, (c) =>
       slackAnswer(c, async () => {
         const body = await readChatBody(c.req.raw);
         const headers = slackSignedHeaders(c.req.raw.headers);
         await verifySlackRequest(secret, { ...headers, body }, { now: now() });
+        if (slackRepeat(c, headers)) return c.body(null, 200);
         // Slack checks the certificate of a command's URL now and then; the answer is a 200.
         if (isSslCheck(body)) return c.body(null, 200);
         const request = parseSlackCommand(body);
@@ -145,6 +172,7 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<Env> {
         const body = await readChatBody(c.req.raw);
         const headers = slackSignedHeaders(c.req.raw.headers);
         await verifySlackRequest(secret, { ...headers, body }, { now: now() });
+        if (slackRepeat(c, headers)) return c.body(null, 200);
         const press = parseSlackInteraction(body);
         const { userId, teamId } = press;
         const entry = slackEntry(entries, { userId, teamId });
@@ -178,12 +206,15 @@ export function chatRoutes(deps: ChatRouteDeps): Hono<Env> {
   }
   if (config.discordPublicKey) {
     const publicKey = importDiscordPublicKey(config.discordPublicKey);
+    // This app's own memory of accepted interactions, so a replay within one isolate does nothing.
+    const discordReplays = createReplayGuard({ windowSeconds: DISCORD_MAX_CLOCK_SKEW_SECONDS });
     const base = deps.discordApiUrl ?? DISCORD_API_URL;
     app.post(DISCORD_INTERACTIONS_PATH, (c) =>
       discordAnswer(c, async () => {
         const body = await readChatBody(c.req.raw);
         const headers = discordSignedHeaders(c.req.raw.headers);
         await verifyDiscordRequest(await publicKey, { ...headers, body }, { now: now() });
+        refuseReplay(discordReplays, { platform: "Discord", ...headers }, now());
         const interaction = parseDiscordInteraction(body);
         if (interaction.kind === "ping") return c.json(discordPong());
         const { userId, roles } = interaction.invoker;

@@ -151,6 +151,23 @@ Deno.test("forged, replayed and unmapped interactions change nothing and call no
   assertEquals(chat.notified, []);
 });
 
+Deno.test("the same signed start sent twice: started once, the copy refused with 401", async () => {
+  const chat = await discordApp();
+  const original = await chat.sign(discordCommand("start", { name: "build box" }));
+  const copy = original.clone();
+  assertEquals(await (await chat.send(original)).json(), { type: 5 });
+
+  const replayed = await chat.send(copy);
+  assertEquals(replayed.status, 401);
+  assertEquals(await replayed.json(), {
+    message: "Discord request was already received: a replayed request is refused",
+    code: 0,
+  });
+  const starts = chat.simulator.calls.filter((call) => call.action === "StartInstances");
+  assertEquals(starts.length, 1);
+  assertEquals(chat.posted.length, 1);
+});
+
 Deno.test("bad interactions get 400 in Discord's error form; a mistyped command gets help", async () => {
   const chat = await discordApp();
   for (

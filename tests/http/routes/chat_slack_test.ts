@@ -192,6 +192,37 @@ Deno.test("forged, replayed and unmapped requests change nothing and call no EC2
   assertEquals([lines[3].key, lines[3].chat_outcome], [null, "refused"]);
 });
 
+Deno.test("the same signed start sent twice: started once, the copy refused with 401", async () => {
+  const chat = await chatApp();
+  const original = await slackCommand("start build box");
+  const copy = original.clone();
+  const retry = original.clone();
+  retry.headers.set("x-slack-retry-num", "1");
+  assertEquals((await chat.send(original)).status, 200);
+
+  const replayed = await chat.send(copy);
+  assertEquals(replayed.status, 401);
+  const refusal = await replayed.json();
+  assertEquals(refusal.response_type, "ephemeral");
+  assertStringIncludes(refusal.text, "already received");
+  // Should Slack ever resend the very same bytes as a retry, it gets 200 and nothing is done.
+  const resent = await chat.send(retry);
+  assertEquals([resent.status, await resent.text()], [200, ""]);
+
+  const starts = chat.simulator.calls.filter((call) => call.action === "StartInstances");
+  assertEquals(starts.length, 1);
+  assertEquals(chat.posted.length, 1);
+  assertEquals(chat.notified.length, 1);
+
+  // A new request, signed a second later, is not a replay.
+  const again = await chat.send(
+    await slackCommand("status build box", { timestamp: T0 / 1000 + 1 }),
+  );
+  assertEquals(again.status, 200);
+  await again.body?.cancel();
+  assertEquals(chat.posted.length, 2);
+});
+
 Deno.test("bodies that are not Slack's get Slack's error form with 400 or 413, never a 500", async () => {
   const chat = await chatApp();
   const cases: [string, number][] = [
