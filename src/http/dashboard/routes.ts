@@ -88,21 +88,29 @@ export function dashboardRoutes(deps: DashboardDeps): Hono<Env> {
    * looked at.
    */
   async function checkKey(c: Context, key: string): Promise<ApiKeyEntry | "wait" | null> {
-    const attempt = limiter.reserve(clientAddressOf(c));
+    const attempt = await limiter.reserve(clientAddressOf(c));
     if (!attempt) return "wait";
-    const entry = await matchKey(deps.keys, key);
-    if (entry) attempt.refund();
-    return entry;
+    try {
+      const entry = await matchKey(deps.keys, key);
+      if (entry) attempt.refund();
+      return entry;
+    } finally {
+      attempt.spend();
+    }
   }
 
   /** The entry a session cookie names, paid for as a key check; an expired one costs nothing. */
   async function checkSession(c: Context, token: string): Promise<ApiKeyEntry | "wait" | null> {
-    const attempt = limiter.reserve(clientAddressOf(c));
+    const attempt = await limiter.reserve(clientAddressOf(c));
     if (!attempt) return "wait";
-    const session = await sessions.check(token);
-    if (session === "invalid") return null;
-    attempt.refund();
-    return session === "expired" ? null : session;
+    try {
+      const session = await sessions.check(token);
+      if (session === "invalid") return null;
+      attempt.refund();
+      return session === "expired" ? null : session;
+    } finally {
+      attempt.spend();
+    }
   }
 
   /** Sets the session cookie for `entry`, and clears the old cookie that held the key. */

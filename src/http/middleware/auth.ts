@@ -16,7 +16,12 @@ import { ApiError } from "../errors.ts";
 import { isJsonType, requestBody } from "../request_body.ts";
 import { SESSION_COOKIE, type Sessions } from "../session.ts";
 import { requestSite, SAFE_METHODS } from "./origin.ts";
-import { clientAddressOf, type FailureLimiter, tooManyFailures } from "./rate_limit.ts";
+import {
+  type Attempt,
+  clientAddressOf,
+  type FailureLimiter,
+  tooManyFailures,
+} from "./rate_limit.ts";
 import { type ApiKeyEntry, matchKey } from "../../domain/keys.ts";
 
 /** The name of the key in bodies, headers and cookies, as the original had it. */
@@ -139,8 +144,8 @@ export function apiKeyAuth(
   const matched = new Map<string, ApiKeyEntry>();
   return async function checkApiKey(c, next) {
     const address = clientAddressOf(c);
-    // Nobody has failed lately, which is nearly always: retryAfter answers at once.
-    if (limiter && limiter.retryAfter(address) > 0) throw tooManyFailures(limiter, address);
+    // Nobody has failed lately, which is nearly always: refuses answers at once.
+    if (limiter?.refuses(address)) throw tooManyFailures(limiter, address);
     const { key, source } = await presentedKey(c, { session: sessions !== undefined });
     if (
       (source === "cookie" || source === "session") && !SAFE_METHODS.has(c.req.method) &&
@@ -150,8 +155,27 @@ export function apiKeyAuth(
     }
     // Paid for here, after every await that reads the request: requests held
     // back together still each find the attempt of the one before spent.
-    const attempt = limiter?.reserve(address);
+    const attempt = limiter && await limiter.reserve(address);
     if (attempt === null) throw tooManyFailures(limiter!, address);
+    let entry: ApiKeyEntry | null;
+    try {
+      entry = await checkedEntry(key, source, attempt);
+    } finally {
+      // Not refunded by a match: the attempt stays spent, and the checks waiting on it go on.
+      attempt?.spend();
+    }
+    if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
+    c.set("apiKey", entry);
+    c.set("apiKeySource", source);
+    await next();
+  };
+
+  /** The entry `key` names, refunding `attempt` on a match (or an expired session). */
+  async function checkedEntry(
+    key: string,
+    source: KeySource,
+    attempt: Attempt | undefined,
+  ): Promise<ApiKeyEntry | null> {
     let entry: ApiKeyEntry | null;
     if (source === "session") {
       const session = await sessions!.check(key);
@@ -168,10 +192,7 @@ export function apiKeyAuth(
         if (entry && matched.size < entries.length) matched.set(key, entry);
       }
     }
-    if (!entry) throw new ApiError(401, API_KEY_FIELD, "Invalid api key");
-    attempt?.refund();
-    c.set("apiKey", entry);
-    c.set("apiKeySource", source);
-    await next();
-  };
+    if (entry) attempt?.refund();
+    return entry;
+  }
 }

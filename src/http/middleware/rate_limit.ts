@@ -1,11 +1,13 @@
 /**
  * Brute-force limiting of API keys: every key check is paid for before the
  * key is compared. The check reserves one attempt from the client address's
- * allowance, synchronously, right before the comparison, and a match refunds
- * it; so however many requests an address has in flight at once, no more than
- * the burst of them ever get their key compared. An address that used up its
- * allowance gets 429 with `Retry-After` until it is earned back, without its
- * key even being checked.
+ * allowance right before the comparison, and a match refunds it; so however
+ * many requests an address has in flight at once, no more than the burst of
+ * them ever get their key compared. A check that finds the allowance taken by
+ * checks still in flight waits for them to settle (a right key gives its
+ * attempt back at once), so a client sending many right-key requests at once
+ * is not refused. An address that used up its allowance gets 429 with
+ * `Retry-After` until it is earned back, without its key even being checked.
  *
  * State lives in memory, so the limit holds per isolate (per process on
  * Deno, per isolate on Workers and Deno Deploy): a determined attacker spread
@@ -55,6 +57,14 @@ export interface FailureLimiterOptions {
 export interface Attempt {
   /** Gives the attempt back: the key matched, or was never compared. Idempotent. */
   refund(): void;
+  /** The key did not match: the attempt stays taken. Idempotent; no-op after a refund. */
+  spend(): void;
+}
+
+/** Checks of one address in flight, and the checks waiting for them to settle. */
+interface InFlight {
+  count: number;
+  waiters: (() => void)[];
 }
 
 interface Allowance {
@@ -77,6 +87,7 @@ export class FailureLimiter {
   readonly #now: () => number;
   /** In order of last use: a Map iterates in insertion order, so the first is the stalest. */
   readonly #addresses = new Map<string, Allowance>();
+  readonly #inFlight = new Map<string, InFlight>();
 
   constructor(options: FailureLimiterOptions = {}) {
     this.#burst = options.burst ?? FAILURE_BURST;
@@ -109,31 +120,54 @@ export class FailureLimiter {
     return Math.max(1, Math.ceil(((1 - allowance.left) * this.#refillMs) / 1000));
   }
 
+  /**
+   * True when `address` has no attempt left and no check in flight that could
+   * give one back: its request may be refused before its key is even read.
+   */
+  refuses(address: string): boolean {
+    if (this.#addresses.size === 0) return false;
+    return this.retryAfter(address) > 0 && !this.#inFlight.has(limiterKey(address));
+  }
+
   /** Counts one failed key check from `address`. */
   fail(address: string): void {
     this.#take(limiterKey(address));
   }
 
   /**
-   * Takes one attempt from `address`'s allowance before its key is compared:
-   * null when none is left (answer 429), else the attempt, to
-   * {@linkcode Attempt.refund} when the key matched. Synchronous, so requests
-   * in flight together cannot all see the same allowance.
+   * Takes one attempt from `address`'s allowance before its key is compared,
+   * to {@linkcode Attempt.refund} when the key matched or
+   * {@linkcode Attempt.spend} when it did not. With none left it waits while
+   * other checks of the address are in flight (one of them may give its
+   * attempt back), and answers null once none is (answer 429). The take
+   * itself is synchronous, so requests in flight together never share an
+   * attempt.
    */
-  reserve(address: string): Attempt | null {
+  async reserve(address: string): Promise<Attempt | null> {
     const key = limiterKey(address);
-    const allowance = this.#current(key);
-    if (allowance && allowance.left < 1) return null;
+    for (;;) {
+      const allowance = this.#current(key);
+      if (!allowance || allowance.left >= 1) break;
+      const inFlight = this.#inFlight.get(key);
+      if (!inFlight) return null;
+      await new Promise<void>((resolve) => inFlight.waiters.push(resolve));
+    }
     this.#take(key);
-    let refunded = false;
-    return {
-      refund: () => {
-        if (refunded) return;
-        refunded = true;
+    const inFlight = this.#inFlight.get(key) ?? { count: 0, waiters: [] };
+    inFlight.count++;
+    this.#inFlight.set(key, inFlight);
+    let settled = false;
+    const settle = (refund: boolean) => {
+      if (settled) return;
+      settled = true;
+      if (refund) {
         const current = this.#current(key);
         if (current) current.left = Math.min(this.#burst, current.left + 1);
-      },
+      }
+      if (--inFlight.count === 0) this.#inFlight.delete(key);
+      for (const wake of inFlight.waiters.splice(0)) wake();
     };
+    return { refund: () => settle(true), spend: () => settle(false) };
   }
 
   #take(key: string): void {

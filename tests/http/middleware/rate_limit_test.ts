@@ -179,6 +179,40 @@ Deno.test("a right key in flight with wrong ones gets its attempt back", async (
   assertEquals((await app.request(READ, wrongKey(11), ATTACKER)).status, 429);
 });
 
+Deno.test("many right-key requests at once from one address are all served: a check waits for those in flight", async () => {
+  const { app, simulator } = await testService();
+  // Bodies held back so all 40 reach the key check together, before any key has matched once.
+  const right = Array.from({ length: 40 }, () => heldBack(API_KEY));
+  const start = `http://localhost/instance/${REGION}/${STOPPED_ID}/start`;
+  const pending = right.map(({ init }) => app.request(start, init, ATTACKER));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  for (const request of right) request.release();
+  const statuses = (await Promise.all(pending)).map((response) => response.status);
+  assertEquals(statuses, Array(40).fill(204));
+  assertEquals(simulator.instance(REGION, STOPPED_ID)?.state, "pending");
+  // Nothing was spent: ten wrong keys are still allowed, the eleventh is not.
+  for (let n = 0; n < 10; n++) {
+    assertEquals((await app.request(READ, wrongKey(n), ATTACKER)).status, 401);
+  }
+  assertEquals((await app.request(READ, wrongKey(10), ATTACKER)).status, 429);
+});
+
+Deno.test("a reservation waits while checks are in flight, and is refused once none is", async () => {
+  const limiter = new FailureLimiter({ burst: 1 });
+  const first = await limiter.reserve("192.0.2.9");
+  if (!first) throw new Error("the first check must get its attempt");
+  let second: unknown = "waiting";
+  const waiting = limiter.reserve("192.0.2.9").then((attempt) => second = attempt);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assertEquals(second, "waiting");
+  assertEquals(limiter.refuses("192.0.2.9"), false);
+  first.spend();
+  await waiting;
+  // The first check's key did not match: its attempt stays spent, so the waiter is refused.
+  assertEquals(second, null);
+  assertEquals(limiter.refuses("192.0.2.9"), true);
+});
+
 Deno.test("IPv4 carried in IPv6, mapped in dotted or hex form or behind NAT64, is limited as that IPv4", () => {
   for (
     const form of [
