@@ -1,10 +1,13 @@
 /**
  * The browser the dashboard's browser test and `tests/e2e/screenshots.ts` drive:
- * Debian's Chromium (`.ci/setup.d/chromium.sh` installs it), headless.
+ * Debian's Chromium (`.ci/setup.d/chromium.sh` installs it), headless; and
+ * the real server driven in it at phone width, as the browser tests of the
+ * dashboard and the wake-up page do.
  *
  * @module
  */
 import type { BrowserContext, Page } from "playwright-core";
+import { mayStartServer, type RunningServer, startServer } from "../_server.ts";
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -93,4 +96,30 @@ export async function watchedPage(
   });
   page.on("pageerror", (error) => problems.push(error.message));
   return { page, problems };
+}
+
+/** Why this test run cannot start the real server and drive it in Chromium, or null when it can. */
+export async function serverInChromiumMissing(): Promise<string | null> {
+  if (!await mayStartServer()) return "it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env";
+  return await chromiumMissing();
+}
+
+/**
+ * Starts the real server with `env` and Chromium at phone width (360 × 780),
+ * runs `body` with both, then closes the browser and stops the server, whether
+ * `body` passed or threw. Answers the stopped server, for its log lines.
+ */
+export async function serverInChromium(
+  env: Record<string, string>,
+  body: (served: { server: RunningServer; context: BrowserContext }) => Promise<void>,
+): Promise<RunningServer> {
+  const server = await startServer(env);
+  const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
+  try {
+    await body({ server, context: browser.context });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  return server;
 }

@@ -8,19 +8,13 @@
  */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import type { Page } from "playwright-core";
-import { chromiumMissing, launchChromium, watchedPage } from "./_chromium.ts";
-import { mayStartServer, startServer } from "../_server.ts";
+import { serverInChromium, serverInChromiumMissing, watchedPage } from "./_chromium.ts";
 
 const KEY = "browser-test-key-0123456789";
 /** Long enough for the simulator's 3 s transitions on a slow, shared machine. */
 const SETTLE_MS = 30_000;
 
-async function browserReady(): Promise<string | null> {
-  if (!await mayStartServer()) return "it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env";
-  return await chromiumMissing();
-}
-
-const skipped = await browserReady();
+const skipped = await serverInChromiumMissing();
 if (skipped) console.warn(`dashboard_browser_test.ts skipped: ${skipped}`);
 
 Deno.test({
@@ -30,122 +24,119 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const server = await startServer({ API_KEY: KEY, DEMO: "true" });
-    const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
-    const { context } = browser;
-    try {
-      // The 409 this test provokes is logged too; anything else (a CSP refusal, a script error) is a problem.
-      const { page, problems } = await watchedPage(context, /status of 409/);
+    const server = await serverInChromium(
+      { API_KEY: KEY, DEMO: "true" },
+      async ({ server, context }) => {
+        // The 409 this test provokes is logged too; anything else (a CSP refusal, a script error) is a problem.
+        const { page, problems } = await watchedPage(context, /status of 409/);
 
-      // Sign in with the keyboard only.
-      await page.goto(`${server.base}/`);
-      const keyField = page.getByLabel("API key");
-      await keyField.focus();
-      await page.keyboard.type(KEY);
-      await page.keyboard.press("Enter");
-      await page.getByText("Signed in as default").waitFor();
-      assertEquals(new URL(page.url()).pathname, "/");
-      assertEquals(page.url().includes(KEY), false);
-      assertEquals((await page.content()).includes(KEY), false);
-      assertEquals(await page.evaluate("document.cookie"), "");
-      // Chromium keeps the __Host- (Secure) cookie from http://127.0.0.1: a secure context.
-      const cookies = await context.cookies();
-      assertEquals(cookies.map(({ name }) => name), ["__Host-workwork_session"]);
-      const [cookie] = cookies;
-      assertEquals(cookie.httpOnly, true);
-      assertEquals(cookie.secure, true);
-      assertEquals(cookie.sameSite, "Strict");
-      assertEquals(cookie.value.includes(KEY), false);
+        // Sign in with the keyboard only.
+        await page.goto(`${server.base}/`);
+        const keyField = page.getByLabel("API key");
+        await keyField.focus();
+        await page.keyboard.type(KEY);
+        await page.keyboard.press("Enter");
+        await page.getByText("Signed in as default").waitFor();
+        assertEquals(new URL(page.url()).pathname, "/");
+        assertEquals(page.url().includes(KEY), false);
+        assertEquals((await page.content()).includes(KEY), false);
+        assertEquals(await page.evaluate("document.cookie"), "");
+        // Chromium keeps the __Host- (Secure) cookie from http://127.0.0.1: a secure context.
+        const cookies = await context.cookies();
+        assertEquals(cookies.map(({ name }) => name), ["__Host-workwork_session"]);
+        const [cookie] = cookies;
+        assertEquals(cookie.httpOnly, true);
+        assertEquals(cookie.secure, true);
+        assertEquals(cookie.sameSite, "Strict");
+        assertEquals(cookie.value.includes(KEY), false);
 
-      // The list, per region, fits a 360 px screen.
-      await page.getByRole("heading", { name: "us-west-2" }).waitFor();
-      await page.getByRole("heading", { name: "eu-central-1" }).waitFor();
-      assertEquals(await page.locator("li.instance").count(), 5);
-      const overflow = Number(await page.evaluate("document.documentElement.scrollWidth"));
-      assert(overflow <= 360, `the page is ${overflow} px wide`);
-      const devBox = page.locator("li.instance", {
-        has: page.getByRole("heading", { name: "dev-box" }),
-      });
-      assertEquals(await devBox.locator(".state-text").textContent(), "running");
-      assertMatch((await devBox.locator(".addr").textContent())!, /^\d+\.\d+\.\d+\.\d+$/);
+        // The list, per region, fits a 360 px screen.
+        await page.getByRole("heading", { name: "us-west-2" }).waitFor();
+        await page.getByRole("heading", { name: "eu-central-1" }).waitFor();
+        assertEquals(await page.locator("li.instance").count(), 5);
+        const overflow = Number(await page.evaluate("document.documentElement.scrollWidth"));
+        assert(overflow <= 360, `the page is ${overflow} px wide`);
+        const devBox = page.locator("li.instance", {
+          has: page.getByRole("heading", { name: "dev-box" }),
+        });
+        assertEquals(await devBox.locator(".state-text").textContent(), "running");
+        assertMatch((await devBox.locator(".addr").textContent())!, /^\d+\.\d+\.\d+\.\d+$/);
 
-      // Copy puts the address on the clipboard and says so.
-      await context.grantPermissions(["clipboard-read", "clipboard-write"], {
-        origin: server.base,
-      });
-      const copyButton = page.getByRole("button", {
-        name: "Copy the address of dev-box (us-west-2)",
-      });
-      await copyButton.click();
-      await page.locator("#live", { hasText: "Address of dev-box (us-west-2) copied" }).waitFor();
-      assertEquals(
-        await page.evaluate("navigator.clipboard.readText()"),
-        await devBox.locator(".addr").textContent(),
-      );
+        // Copy puts the address on the clipboard and says so.
+        await context.grantPermissions(["clipboard-read", "clipboard-write"], {
+          origin: server.base,
+        });
+        const copyButton = page.getByRole("button", {
+          name: "Copy the address of dev-box (us-west-2)",
+        });
+        await copyButton.click();
+        await page.locator("#live", { hasText: "Address of dev-box (us-west-2) copied" }).waitFor();
+        assertEquals(
+          await page.evaluate("navigator.clipboard.readText()"),
+          await devBox.locator(".addr").textContent(),
+        );
 
-      // Stop asks first; dismissing changes nothing.
-      page.once("dialog", (dialog) => dialog.dismiss());
-      await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
-      assertEquals(await devBox.locator(".state-text").textContent(), "running");
+        // Stop asks first; dismissing changes nothing.
+        page.once("dialog", (dialog) => dialog.dismiss());
+        await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
+        assertEquals(await devBox.locator(".state-text").textContent(), "running");
 
-      // Stop, confirmed: the row follows the transition by itself, without a reload.
-      await recordStates(page, (await devBox.getAttribute("data-id"))!);
-      page.once("dialog", (dialog) => dialog.accept());
-      await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
-      await devBox.getByText("dev-box (us-west-2) is stopped").waitFor({ timeout: SETTLE_MS });
-      assertTransition(await recordedStates(page), "running", "stopping", "stopped");
-      assertEquals(await devBox.locator(".addr").textContent(), "\u2014");
-      assertEquals(
-        await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true })
-          .isDisabled(),
-        true,
-      );
+        // Stop, confirmed: the row follows the transition by itself, without a reload.
+        await recordStates(page, (await devBox.getAttribute("data-id"))!);
+        page.once("dialog", (dialog) => dialog.accept());
+        await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true }).click();
+        await devBox.getByText("dev-box (us-west-2) is stopped").waitFor({ timeout: SETTLE_MS });
+        assertTransition(await recordedStates(page), "running", "stopping", "stopped");
+        assertEquals(await devBox.locator(".addr").textContent(), "\u2014");
+        assertEquals(
+          await page.getByRole("button", { name: "Stop dev-box (us-west-2)", exact: true })
+            .isDisabled(),
+          true,
+        );
 
-      // Start, from the keyboard: no confirmation; it comes back running.
-      await recordStates(page, (await devBox.getAttribute("data-id"))!);
-      await page.getByRole("button", { name: "Start dev-box (us-west-2)" }).focus();
-      await page.keyboard.press("Enter");
-      await devBox.getByText("dev-box (us-west-2) is running").waitFor({ timeout: SETTLE_MS });
-      assertTransition(await recordedStates(page), "stopped", "pending", "running");
-      assertEquals(await devBox.locator(".uptime").textContent(), "under a minute");
+        // Start, from the keyboard: no confirmation; it comes back running.
+        await recordStates(page, (await devBox.getAttribute("data-id"))!);
+        await page.getByRole("button", { name: "Start dev-box (us-west-2)" }).focus();
+        await page.keyboard.press("Enter");
+        await devBox.getByText("dev-box (us-west-2) is running").waitFor({ timeout: SETTLE_MS });
+        assertTransition(await recordedStates(page), "stopped", "pending", "running");
+        assertEquals(await devBox.locator(".uptime").textContent(), "under a minute");
 
-      // An error in words next to the row: the page still shows "demo" running,
-      // but someone else stopped it meanwhile, so EC2 refuses the reboot.
-      const demo = page.locator("li.instance[data-region=us-west-2]", {
-        has: page.getByRole("heading", { name: "demo" }),
-      });
-      const demoId = await demo.getAttribute("data-id");
-      const stopped = await fetch(`${server.base}/instance/us-west-2/${demoId}/stop`, {
-        method: "POST",
-        headers: { "x-api-key": KEY },
-      });
-      assertEquals(stopped.status, 204);
-      await waitForState(server.base, `us-west-2/${demoId}`, "stopped");
-      page.once("dialog", (dialog) => dialog.accept());
-      await demo.getByRole("button", { name: "Reboot demo (us-west-2)" }).click();
-      const error = demo.locator(".message.error");
-      await error.waitFor();
-      assertStringIncludes(
-        (await error.textContent())!,
-        "Could not reboot demo (us-west-2): EC2 says: The instance",
-      );
-      assertStringIncludes(
-        (await error.textContent())!,
-        "not in a state from which it can be rebooted",
-      );
-      // The card then shows the state EC2 has now, and the error stays.
-      await demo.locator('.state-text:text-is("stopped")').waitFor();
-      assertEquals(await error.isVisible(), true);
+        // An error in words next to the row: the page still shows "demo" running,
+        // but someone else stopped it meanwhile, so EC2 refuses the reboot.
+        const demo = page.locator("li.instance[data-region=us-west-2]", {
+          has: page.getByRole("heading", { name: "demo" }),
+        });
+        const demoId = await demo.getAttribute("data-id");
+        const stopped = await fetch(`${server.base}/instance/us-west-2/${demoId}/stop`, {
+          method: "POST",
+          headers: { "x-api-key": KEY },
+        });
+        assertEquals(stopped.status, 204);
+        await waitForState(server.base, `us-west-2/${demoId}`, "stopped");
+        page.once("dialog", (dialog) => dialog.accept());
+        await demo.getByRole("button", { name: "Reboot demo (us-west-2)" }).click();
+        const error = demo.locator(".message.error");
+        await error.waitFor();
+        assertStringIncludes(
+          (await error.textContent())!,
+          "Could not reboot demo (us-west-2): EC2 says: The instance",
+        );
+        assertStringIncludes(
+          (await error.textContent())!,
+          "not in a state from which it can be rebooted",
+        );
+        // The card then shows the state EC2 has now, and the error stays.
+        await demo.locator('.state-text:text-is("stopped")').waitFor();
+        assertEquals(await error.isVisible(), true);
 
-      // Sign out: back to the form, the cookie gone.
-      await page.getByRole("button", { name: "Sign out" }).click();
-      await page.getByLabel("API key").waitFor();
-      assertEquals(await context.cookies(), []);
-      assertEquals(problems, []);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+        // Sign out: back to the form, the cookie gone.
+        await page.getByRole("button", { name: "Sign out" }).click();
+        await page.getByLabel("API key").waitFor();
+        assertEquals(await context.cookies(), []);
+        assertEquals(problems, []);
+      },
+    );
     for (const line of server.lines) assertEquals(line.includes(KEY), false, line);
     assert(
       server.lines.some((line) => line.includes('"method":"POST","path":"/session","status":303')),

@@ -13,18 +13,12 @@
  */
 import { assert, assertEquals } from "@std/assert";
 import type { BrowserContext } from "playwright-core";
-import { chromiumMissing, launchChromium, watchedPage } from "./_chromium.ts";
-import { mayStartServer, startServer } from "../_server.ts";
+import { serverInChromium, serverInChromiumMissing, watchedPage } from "./_chromium.ts";
 
 const KEY = "wake-browser-test-key-0123456789";
 /** Long enough for the simulator's 3 s transitions and the follow-up's polls on a slow machine. */
 const SETTLE_MS = 60_000;
 const GAME_URL = "https://game.demo.workwork.test/";
-
-async function browserReady(): Promise<string | null> {
-  if (!await mayStartServer()) return "it needs --allow-run=deno --allow-net=127.0.0.1 --allow-env";
-  return await chromiumMissing();
-}
 
 /** The demo's name is not on the internet: the browser's arrival there is answered here. */
 async function answerGame(context: BrowserContext): Promise<void> {
@@ -34,7 +28,7 @@ async function answerGame(context: BrowserContext): Promise<void> {
   );
 }
 
-const skipped = await browserReady();
+const skipped = await serverInChromiumMissing();
 if (skipped) console.warn(`wake_browser_test.ts skipped: ${skipped}`);
 
 Deno.test({
@@ -44,45 +38,42 @@ Deno.test({
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
-    const server = await startServer({ API_KEY: KEY, DEMO: "true" });
-    const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
-    const { context } = browser;
-    try {
-      await answerGame(context);
-      // The signed-out status answers 422; anything else (a CSP refusal, a script error) is a problem.
-      const { page, problems } = await watchedPage(context, /status of 422/);
+    const server = await serverInChromium(
+      { API_KEY: KEY, DEMO: "true" },
+      async ({ server, context }) => {
+        await answerGame(context);
+        // The signed-out status answers 422; anything else (a CSP refusal, a script error) is a problem.
+        const { page, problems } = await watchedPage(context, /status of 422/);
 
-      await page.goto(`${server.base}/wake/us-west-2/game-server`);
-      await page.getByText("Sign in with your API key to see and start this machine.").waitFor();
-      const key = page.getByLabel("API key");
-      await key.fill(KEY);
-      await page.keyboard.press("Enter");
+        await page.goto(`${server.base}/wake/us-west-2/game-server`);
+        await page.getByText("Sign in with your API key to see and start this machine.").waitFor();
+        const key = page.getByLabel("API key");
+        await key.fill(KEY);
+        await page.keyboard.press("Enter");
 
-      await page.locator("#state").getByText("stopped").waitFor();
-      const start = page.getByRole("button", { name: "Start" });
-      await start.waitFor();
-      const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
-      assert(width <= 360, `the page is ${width} px wide`);
-      const box = await start.boundingBox();
-      assert(box && box.height >= 40 && box.width >= 300, `the button is ${JSON.stringify(box)}`);
-      assertEquals((await page.content()).includes(KEY), false);
+        await page.locator("#state").getByText("stopped").waitFor();
+        const start = page.getByRole("button", { name: "Start" });
+        await start.waitFor();
+        const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+        assert(width <= 360, `the page is ${width} px wide`);
+        const box = await start.boundingBox();
+        assert(box && box.height >= 40 && box.width >= 300, `the button is ${JSON.stringify(box)}`);
+        assertEquals((await page.content()).includes(KEY), false);
 
-      await start.click();
-      await page.waitForURL(GAME_URL, { timeout: SETTLE_MS });
-      assertEquals(await page.locator("h1").textContent(), "the game");
-      assertEquals(problems, []);
+        await start.click();
+        await page.waitForURL(GAME_URL, { timeout: SETTLE_MS });
+        assertEquals(await page.locator("h1").textContent(), "the game");
+        assertEquals(problems, []);
 
-      // The service wrote the record the page waited for, and the box runs.
-      const read = await fetch(`${server.base}/wake/us-west-2/game-server/status`, {
-        headers: { "x-api-key": KEY },
-      });
-      const status = await read.json();
-      assertEquals([status.state, status.ready], ["running", true]);
-      assertEquals(status.names[0].found, [status.public_ip_address]);
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+        // The service wrote the record the page waited for, and the box runs.
+        const read = await fetch(`${server.base}/wake/us-west-2/game-server/status`, {
+          headers: { "x-api-key": KEY },
+        });
+        const status = await read.json();
+        assertEquals([status.state, status.ready], ["running", true]);
+        assertEquals(status.names[0].found, [status.public_ip_address]);
+      },
+    );
     for (const line of server.lines) assertEquals(line.includes(KEY), false, line);
   },
 });
@@ -122,40 +113,38 @@ Deno.test({
   sanitizeOps: false,
   async fn() {
     const link = await mintedLink();
-    const server = await startServer({ API_KEY: KEY, DEMO: "true", LINK_SECRET, PUBLIC_URL });
-    const browser = await launchChromium({ viewport: { width: 360, height: 780 } });
-    const { context } = browser;
-    try {
-      await answerGame(context);
-      // The tampered link's status answers 401; anything else is a problem.
-      const { page, problems } = await watchedPage(context, /status of 401/);
+    const server = await serverInChromium(
+      { API_KEY: KEY, DEMO: "true", LINK_SECRET, PUBLIC_URL },
+      async ({ server, context }) => {
+        await answerGame(context);
+        // The tampered link's status answers 401; anything else is a problem.
+        const { page, problems } = await watchedPage(context, /status of 401/);
 
-      // Tampered: the signature's last characters changed.
-      const tampered = link.slice(0, -3) + (link.endsWith("AAA") ? "BBB" : "AAA");
-      await page.goto(`${server.base}${tampered}`);
-      await page.getByText("This link is not valid. Ask whoever sent it for a new link.").waitFor();
-      assertEquals(await page.getByRole("button", { name: "Start" }).isVisible(), false);
-      assertEquals(await page.getByLabel("API key").isVisible(), false);
+        // Tampered: the signature's last characters changed.
+        const tampered = link.slice(0, -3) + (link.endsWith("AAA") ? "BBB" : "AAA");
+        await page.goto(`${server.base}${tampered}`);
+        await page.getByText("This link is not valid. Ask whoever sent it for a new link.")
+          .waitFor();
+        assertEquals(await page.getByRole("button", { name: "Start" }).isVisible(), false);
+        assertEquals(await page.getByLabel("API key").isVisible(), false);
 
-      // The good link: no sign-in, the stopped box and its button.
-      await page.goto(`${server.base}${link}`);
-      await page.locator("#state").getByText("stopped").waitFor();
-      const start = page.getByRole("button", { name: "Start" });
-      await start.waitFor();
-      const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
-      assert(width <= 360, `the page is ${width} px wide`);
-      await start.click();
-      await page.waitForURL(GAME_URL, { timeout: SETTLE_MS });
-      assertEquals(problems, []);
+        // The good link: no sign-in, the stopped box and its button.
+        await page.goto(`${server.base}${link}`);
+        await page.locator("#state").getByText("stopped").waitFor();
+        const start = page.getByRole("button", { name: "Start" });
+        await start.waitFor();
+        const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+        assert(width <= 360, `the page is ${width} px wide`);
+        await start.click();
+        await page.waitForURL(GAME_URL, { timeout: SETTLE_MS });
+        assertEquals(problems, []);
 
-      const read = await fetch(`${server.base}/wake/us-west-2/${GAME_ID}/status`, {
-        headers: { "x-api-key": KEY },
-      });
-      assertEquals((await read.json()).state, "running");
-    } finally {
-      await browser.close();
-      await server.stop();
-    }
+        const read = await fetch(`${server.base}/wake/us-west-2/${GAME_ID}/status`, {
+          headers: { "x-api-key": KEY },
+        });
+        assertEquals((await read.json()).state, "running");
+      },
+    );
     const token = link.split("#link=")[1];
     for (const line of server.lines) {
       assertEquals(line.includes(LINK_SECRET), false, line);
