@@ -102,10 +102,12 @@ export function instanceRoutes(
       }
     }
     const at = now();
+    // One planner for the listing: its forecasts are shared by the instances.
+    const planner = regionPlanner(deps.sweep, region);
     return c.json({
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at, regionPlanner(deps.sweep, region))),
+        .map((instance) => instanceView(instance, at, planner)),
       next_token: nextToken,
     });
   });
