@@ -161,9 +161,11 @@ export function instanceRoutes(
     requireScope(scope, { action, region, instanceId });
     // The answer to a wait is the instance itself: a read.
     if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
+    // One client for every EC2 call of this change (each `ec2(c)` makes a copy).
+    const client = ec2(c);
     if (scope.tags) {
       // Only a key limited by tags costs a DescribeInstances before the change.
-      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
+      requireTags(scope, await describeInstance(client, region, instanceId, { signal }));
     }
     const { hibernate, force, dryRun } = options;
     const by = `key ${c.get("apiKey").name}`;
@@ -174,7 +176,7 @@ export function instanceRoutes(
     let confirmed: Instance | null = null;
     try {
       outcome = await changeState(
-        ec2(c),
+        client,
         { region, instanceId, action, now: now(), hibernate, force, dryRun, by },
         { signal, queue: changes, clock: now, onConfirmRead: (seen) => confirmed = seen },
       );
@@ -193,7 +195,7 @@ export function instanceRoutes(
     const follow = () =>
       dns && inBackground(
         c,
-        followChange(ec2(c), dns, {
+        followChange(client, dns, {
           region,
           instanceId,
           timeoutMs: config.timeoutMs,
@@ -204,7 +206,7 @@ export function instanceRoutes(
       follow();
       return c.body(null, 204);
     }
-    const result = await waitForState(ec2(c), {
+    const result = await waitForState(client, {
       region,
       instanceId,
       target: action === "start" ? "running" : "stopped",
