@@ -8,7 +8,6 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import type { InstanceFilters } from "../../aws/ec2.ts";
 import { type Instance, INSTANCE_STATES } from "../../aws/ec2_types.ts";
-import { isRegionName } from "../../aws/endpoints.ts";
 import {
   changeState,
   describeInstance,
@@ -42,7 +41,7 @@ import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { clientName, oddName } from "../client_names.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
+import { inBackground, regionParam, requireScope, type RouteDeps } from "./_common.ts";
 
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
@@ -62,13 +61,7 @@ export function instanceRoutes(
   const { config, ec2, now, dashboardAuth: auth, changes } = deps;
   const app = new Hono<Env>();
 
-  function regionOf(c: Context): string {
-    const region = c.req.param("region") ?? "";
-    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
-      throw new ApiError(422, "region", "Invalid region");
-    }
-    return region;
-  }
+  const regionOf = (c: Context) => regionParam(c, config.allowedRegions);
 
   function target(c: Context<Env>) {
     const region = regionOf(c);
