@@ -248,11 +248,6 @@ export function defaultRegion(
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
 }
 
-/** A fixed set of credentials as a source, e.g. from Workers bindings. */
-export function staticSource(name: string, credentials: AwsCredentials): CredentialSource {
-  return { name, credentials: () => Promise.resolve(credentials) };
-}
-
 function stsCaller(host: CredentialHost, now: () => Date) {
   const endpoint = host.env.AWS_ENDPOINT_URL_STS || host.env.AWS_ENDPOINT_URL || undefined;
   const options = (source: string, region: string | undefined) => ({

@@ -35,7 +35,6 @@ const STOPPED_STATES: ReadonlySet<string> = new Set(["stopping", "stopped"]);
  * number of EC2 calls.
  */
 export const MAX_CORRECTIONS = 1;
-/** The original's naive UTC form, `2016-02-16T18:04:09.006739`, fraction optional. */
 
 /** What a client reads about one instance. The first five keys are the original's. */
 export interface InstanceView {

@@ -13,7 +13,7 @@ import type { Config } from "../config/settings.ts";
 import { InstanceChangeQueue } from "../domain/change_queue.ts";
 import type { DnsSettings } from "../domain/dns_follow.ts";
 import type { Notifier } from "../domain/notify.ts";
-import type { SweepAuditRecord, SweepSettings } from "../domain/sweep.ts";
+import type { SweepSettings } from "../domain/sweep.ts";
 import { sleep } from "../domain/wait.ts";
 import { dashboardRoutes } from "./dashboard/routes.ts";
 import type { Env } from "./env.ts";
@@ -91,6 +91,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
   const app = new Hono<Env>({ strict: false });
   const limiter = deps.limiter ?? new FailureLimiter({ now: () => now().getTime() });
   const sessions = new Sessions(keys, () => now().getTime());
+  // The sweep's and the links' own audit entries, one JSON line each.
+  const auditEntry = sink && ((entry: object) => sink(JSON.stringify(entry)));
   const routeDeps: RouteDeps = {
     config,
     ec2: requestEc2(deps.ec2),
@@ -101,8 +103,7 @@ export function createApp(deps: AppDeps): Hono<Env> {
     sleep: deps.sleep ?? sleep,
     notifier: deps.notifier,
     sweep: deps.sweep,
-    audit: sink &&
-      ((entry: SweepAuditRecord) => sink(JSON.stringify(entry))),
+    audit: auditEntry,
     cloudwatch: deps.cloudwatch,
     links: deps.links ?? null,
     dns: deps.dns,
@@ -132,13 +133,13 @@ export function createApp(deps: AppDeps): Hono<Env> {
     // Before the instance routes, whose `/instance/:region/:id/:action` would take `active`.
     activeRoutes(routeDeps),
     instanceRoutes(routeDeps),
-    linkRoutes({ ...routeDeps, audit: sink && ((entry) => sink(JSON.stringify(entry))) }),
+    linkRoutes({ ...routeDeps, audit: auditEntry }),
     sweepRoutes(routeDeps),
     docsRoutes(),
     healthRoutes(),
     wakeRoutes(routeDeps, {
       authorize: wakeLinkAuth({ links: routeDeps.links, now, otherwise: routeDeps.dashboardAuth }),
-      linkAudit: sink && ((entry) => sink(JSON.stringify(entry))),
+      linkAudit: auditEntry,
     }),
     dashboardRoutes({ config, keys, ec2: deps.ec2, now, limiter, sessions, sweep: deps.sweep }),
     chatRoutes({

@@ -91,11 +91,13 @@ export async function regionListing(
         nextToken: null,
       };
     const at = source.now();
+    // One planner for the listing: its forecasts are shared by the instances.
+    const planner = regionPlanner(source.sweep, region);
     return {
       region,
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at, regionPlanner(source.sweep, region)))
+        .map((instance) => instanceView(instance, at, planner))
         .sort((a, b) => (a.name ?? UNNAMED_LAST).localeCompare(b.name ?? UNNAMED_LAST)),
       next_token: nextToken,
     };

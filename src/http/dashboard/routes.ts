@@ -43,6 +43,7 @@ import {
   MANIFEST_PATH,
 } from "./manifest.ts";
 import { iconPng } from "./icon_png.ts";
+import { securePage } from "../page_headers.ts";
 
 /** What the page offers, in the order its buttons appear; `GET /session` lists them. */
 export const PAGE_ACTIONS = ["read", "start", "stop", "reboot", "hold"] as const;
@@ -327,21 +328,11 @@ function legacyCookieOptions(url: string) {
  * and style carry: nothing else may run, load or frame the page.
  */
 function pageHeaders(c: Context): string {
-  const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-  c.header(
-    "content-security-policy",
-    [
-      "default-src 'none'",
-      `script-src 'nonce-${nonce}'`,
-      `style-src 'nonce-${nonce}'`,
-      "img-src 'self' data:",
-      "manifest-src 'self'",
-      "connect-src 'self'",
-      "form-action 'self'",
-      "base-uri 'none'",
-      "frame-ancestors 'none'",
-    ].join("; "),
-  );
-  c.header("referrer-policy", "no-referrer");
-  return nonce;
+  return securePage(c, (nonce) => [
+    `script-src 'nonce-${nonce}'`,
+    `style-src 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "manifest-src 'self'",
+    "connect-src 'self'",
+  ]);
 }

@@ -34,11 +34,6 @@ export const CROSS_SITE_TITLE =
 /** Where a request carried its key; `link`: a signed link on the wake page, no key at all. */
 export type KeySource = "body" | "header" | "bearer" | "cookie" | "session" | "link";
 
-/** The key a request carries, from the first source that has one. */
-export async function apiKeyFrom(c: Context): Promise<string> {
-  return (await presentedKey(c)).key;
-}
-
 /**
  * The key a request carries and its source, from the first source that has
  * one. With `session`, the dashboard's session cookie comes last, as source

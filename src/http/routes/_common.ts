@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { CloudWatchClient } from "../../aws/cloudwatch.ts";
 import type { Ec2Client } from "../../aws/ec2.ts";
+import { isRegionName } from "../../aws/endpoints.ts";
 import type { LinkSigner } from "../../domain/links.ts";
 import type { Config } from "../../config/settings.ts";
 import type { InstanceChangeQueue } from "../../domain/change_queue.ts";
@@ -60,6 +61,20 @@ export function requestEc2(client: Ec2Client | null): (c: AppContext) => Ec2Clie
       "AWS credentials are not configured: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or DEMO=true for the built-in simulator",
     );
   };
+}
+
+/**
+ * The path's `:region`, when it names a region and `allowedRegions` (null:
+ * all) has it.
+ *
+ * @throws {ApiError} 422 `region` otherwise
+ */
+export function regionParam(c: Context, allowedRegions: ReadonlySet<string> | null): string {
+  const region = c.req.param("region") ?? "";
+  if (!isRegionName(region) || (allowedRegions && !allowedRegions.has(region))) {
+    throw new ApiError(422, "region", "Invalid region");
+  }
+  return region;
 }
 
 /** Refuses, with 403, a request the key's scope does not allow. */

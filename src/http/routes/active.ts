@@ -8,7 +8,6 @@
  * @module
  */
 import { Hono } from "hono/tiny";
-import { isRegionName } from "../../aws/endpoints.ts";
 import { LAST_ACTIVE_TAG } from "../../domain/idle.ts";
 import { describeInstance, isInstanceId } from "../../domain/instances.ts";
 import { instanceAllowed } from "../../domain/scopes.ts";
@@ -16,7 +15,7 @@ import { parseIsoTime } from "../../domain/times.ts";
 import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-import { requireScope, type RouteDeps } from "./_common.ts";
+import { regionParam, requireScope, type RouteDeps } from "./_common.ts";
 
 /** The heartbeat's path. */
 export const ACTIVE_PATH = "/instance/:region/:instance_id/active";
@@ -28,10 +27,7 @@ export function activeRoutes(deps: Pick<RouteDeps, "config" | "ec2" | "now" | "a
   const { config, ec2, now } = deps;
   const app = new Hono<Env>();
   app.post(ACTIVE_PATH, deps.auth, async (c) => {
-    const region = c.req.param("region") ?? "";
-    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
-      throw new ApiError(422, "region", "Invalid region");
-    }
+    const region = regionParam(c, config.allowedRegions);
     const instanceId = c.req.param("instance_id") ?? "";
     if (!isInstanceId(instanceId)) throw new ApiError(422, "instance_id", "Invalid instance_id");
     const scope = c.get("apiKey").scope;

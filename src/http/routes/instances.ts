@@ -8,7 +8,6 @@ import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import type { InstanceFilters } from "../../aws/ec2.ts";
 import { type Instance, INSTANCE_STATES } from "../../aws/ec2_types.ts";
-import { isRegionName } from "../../aws/endpoints.ts";
 import {
   changeState,
   describeInstance,
@@ -42,7 +41,7 @@ import type { Env } from "../env.ts";
 import { ApiError } from "../errors.ts";
 import { clientName, oddName } from "../client_names.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-import { inBackground, requireScope, type RouteDeps } from "./_common.ts";
+import { inBackground, regionParam, requireScope, type RouteDeps } from "./_common.ts";
 
 const LIST_PATH = "/instance/:region";
 const READ_PATH = "/instance/:region/:instance_id";
@@ -62,13 +61,7 @@ export function instanceRoutes(
   const { config, ec2, now, dashboardAuth: auth, changes } = deps;
   const app = new Hono<Env>();
 
-  function regionOf(c: Context): string {
-    const region = c.req.param("region") ?? "";
-    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
-      throw new ApiError(422, "region", "Invalid region");
-    }
-    return region;
-  }
+  const regionOf = (c: Context) => regionParam(c, config.allowedRegions);
 
   function target(c: Context<Env>) {
     const region = regionOf(c);
@@ -102,10 +95,12 @@ export function instanceRoutes(
       }
     }
     const at = now();
+    // One planner for the listing: its forecasts are shared by the instances.
+    const planner = regionPlanner(deps.sweep, region);
     return c.json({
       instances: instances
         .filter((instance) => instanceAllowed(scope, instance))
-        .map((instance) => instanceView(instance, at, regionPlanner(deps.sweep, region))),
+        .map((instance) => instanceView(instance, at, planner)),
       next_token: nextToken,
     });
   });
@@ -159,9 +154,11 @@ export function instanceRoutes(
     requireScope(scope, { action, region, instanceId });
     // The answer to a wait is the instance itself: a read.
     if (options.waitSeconds !== null) requireScope(scope, { action: "read", region, instanceId });
+    // One client for every EC2 call of this change (each `ec2(c)` makes a copy).
+    const client = ec2(c);
     if (scope.tags) {
       // Only a key limited by tags costs a DescribeInstances before the change.
-      requireTags(scope, await describeInstance(ec2(c), region, instanceId, { signal }));
+      requireTags(scope, await describeInstance(client, region, instanceId, { signal }));
     }
     const { hibernate, force, dryRun } = options;
     const by = `key ${c.get("apiKey").name}`;
@@ -172,7 +169,7 @@ export function instanceRoutes(
     let confirmed: Instance | null = null;
     try {
       outcome = await changeState(
-        ec2(c),
+        client,
         { region, instanceId, action, now: now(), hibernate, force, dryRun, by },
         { signal, queue: changes, clock: now, onConfirmRead: (seen) => confirmed = seen },
       );
@@ -191,7 +188,7 @@ export function instanceRoutes(
     const follow = () =>
       dns && inBackground(
         c,
-        followChange(ec2(c), dns, {
+        followChange(client, dns, {
           region,
           instanceId,
           timeoutMs: config.timeoutMs,
@@ -202,7 +199,7 @@ export function instanceRoutes(
       follow();
       return c.body(null, 204);
     }
-    const result = await waitForState(ec2(c), {
+    const result = await waitForState(client, {
       region,
       instanceId,
       target: action === "start" ? "running" : "stopped",

@@ -15,7 +15,6 @@
 import type { Context } from "hono";
 import { Hono } from "hono/tiny";
 import type { Instance } from "../../aws/ec2_types.ts";
-import { isRegionName } from "../../aws/endpoints.ts";
 import { followChange } from "../../domain/dns_follow.ts";
 import { findInstance } from "../../domain/instance_names.ts";
 import {
@@ -32,7 +31,13 @@ import { ApiError } from "../errors.ts";
 import { noOptions } from "../action_options.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { securePage } from "../page_headers.ts";
-import { inBackground, type KeyCheck, requireScope, type RouteDeps } from "./_common.ts";
+import {
+  inBackground,
+  type KeyCheck,
+  regionParam,
+  requireScope,
+  type RouteDeps,
+} from "./_common.ts";
 import { LINK_BY, type LinkAuditEntry } from "./links.ts";
 import { describeFailure } from "../../domain/failures.ts";
 import { wakePage } from "./_wake_page.ts";
@@ -70,10 +75,7 @@ export function wakeRoutes(
   const app = new Hono<Env>();
 
   function pathOf(c: Context<Env>): { region: string; target: string } {
-    const region = c.req.param("region") ?? "";
-    if (!isRegionName(region) || (config.allowedRegions && !config.allowedRegions.has(region))) {
-      throw new ApiError(422, "region", "Invalid region");
-    }
+    const region = regionParam(c, config.allowedRegions);
     const target = (c.req.param("target") ?? "").trim();
     if (target === "" || target.length > MAX_TARGET_LENGTH) {
       throw new ApiError(
